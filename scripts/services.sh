@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Private Redis (127.0.0.1:6390) and PostgreSQL (127.0.0.1:5440) for the state store tests.
+# Usage: scripts/services.sh start|stop|status
+# Idempotent: `start` on running services only re-checks them. Runs as root without a terminal.
+# Ports differ from the defaults so a system-wide Redis/PostgreSQL can keep running beside these.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SERVICES_DIR="$REPO/.services"
+REDIS_DIR="$SERVICES_DIR/redis"
+PG_DIR="$SERVICES_DIR/pg"
+PG_LOG="$SERVICES_DIR/pg.log"
+REDIS_PORT=6390
+PG_PORT=5440
+PG_DATABASE=actorrt
+APT_LOG=/tmp/apt.log
+
+log() { echo "services.sh: $*" >&2; }
+
+# Another job may be running apt in the background; two apt-get at once fail on the dpkg lock.
+wait_for_background_apt() {
+  [[ -f "$APT_LOG" ]] || return 0
+  local waited=0
+  until grep -q 'done' "$APT_LOG" 2>/dev/null; do
+    if (( waited == 0 )); then log "waiting for the background apt run ($APT_LOG) to finish"; fi
+    if (( waited >= 900 )); then log "gave up waiting for $APT_LOG"; return 0; fi
+    sleep 5; waited=$((waited + 5))
+  done
+}
+
+pg_bin_dir() {
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+  [[ -n "$dir" && -x "$dir/initdb" ]] && echo "$dir"
+}
+
+install_missing_packages() {
+  local packages=()
+  command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
+  pg_bin_dir >/dev/null || packages+=(postgresql)
+  (( ${#packages[@]} == 0 )) && return 0
+  wait_for_background_apt
+  # The background run may have installed them meanwhile.
+  packages=()
+  command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
+  pg_bin_dir >/dev/null || packages+=(postgresql)
+  (( ${#packages[@]} == 0 )) && return 0
+  log "installing ${packages[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -y </dev/null >&2
+  apt-get install -y --no-install-recommends "${packages[@]}" </dev/null >&2
+}
+
+redis_answers() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
+
+start_redis() {
+  if redis_answers; then return 0; fi
+  mkdir -p "$REDIS_DIR"
+  # No persistence: the tests create their own data on every run.
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes \
+    --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" \
+    --save '' --appendonly no --protected-mode no >&2
+  local i
+  for i in $(seq 1 100); do redis_answers && return 0; sleep 0.1; done
+  log "redis did not answer on port $REDIS_PORT; see $REDIS_DIR/redis.log"; return 1
+}
+
+as_postgres() { runuser -u postgres -- "$@"; }
+
+pg_answers() { "$1/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q >/dev/null 2>&1; }
+
+start_postgres() {
+  local bin; bin="$(pg_bin_dir)"
+  if [[ ! -f "$PG_DIR/PG_VERSION" ]]; then
+    mkdir -p "$PG_DIR"
+    chown postgres:postgres "$SERVICES_DIR" "$PG_DIR"
+    chmod 700 "$PG_DIR"
+    as_postgres "$bin/initdb" -D "$PG_DIR" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >&2
+  fi
+  if ! pg_answers "$bin"; then
+    touch "$PG_LOG"; chown postgres:postgres "$PG_LOG"
+    # The socket goes into the data directory so no /var/run/postgresql is needed.
+    as_postgres "$bin/pg_ctl" -D "$PG_DIR" -l "$PG_LOG" -w -t 60 \
+      -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c max_connections=300" start >&2
+  fi
+  local i
+  for i in $(seq 1 300); do pg_answers "$bin" && break; sleep 0.2; done
+  pg_answers "$bin" || { log "postgres did not answer on port $PG_PORT; see $PG_LOG"; return 1; }
+  if ! as_postgres "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc \
+      "SELECT 1 FROM pg_database WHERE datname = '$PG_DATABASE'" | grep -q 1; then
+    as_postgres "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$PG_DATABASE" >&2
+  fi
+}
+
+stop_redis() {
+  if redis_answers; then redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; fi
+  rm -f "$REDIS_DIR/redis.pid"
+}
+
+stop_postgres() {
+  local bin; bin="$(pg_bin_dir)" || return 0
+  if [[ -f "$PG_DIR/postmaster.pid" ]]; then
+    as_postgres "$bin/pg_ctl" -D "$PG_DIR" -m fast -w -t 60 stop >&2 || true
+  fi
+}
+
+print_env() {
+  echo "ACTORRT_TEST_REDIS=127.0.0.1:$REDIS_PORT"
+  echo "ACTORRT_TEST_POSTGRES=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$PG_DATABASE"
+}
+
+case "${1:-}" in
+  start)
+    install_missing_packages
+    start_redis
+    start_postgres
+    print_env
+    ;;
+  stop)
+    stop_redis
+    stop_postgres
+    ;;
+  status)
+    if redis_answers; then log "redis: up on $REDIS_PORT"; else log "redis: down"; fi
+    bin="$(pg_bin_dir || true)"
+    if [[ -n "$bin" ]] && pg_answers "$bin"; then log "postgres: up on $PG_PORT"; else log "postgres: down"; fi
+    ;;
+  *)
+    echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

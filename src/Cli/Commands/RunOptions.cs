@@ -1,0 +1,21 @@
+namespace ActorRuntime.Cli.Commands;
+
+/// <summary>One app's runtime settings, from <c>actorrt run</c> flags or one entry of a <c>dapr.yaml</c> run file.</summary>
+public sealed record RunOptions
+{
+    public required string AppId { get; init; }
+    public int? AppPort { get; init; }
+    public string AppProtocol { get; init; } = "http";
+    public string AppChannelAddress { get; init; } = "127.0.0.1";
+    /// <summary>Null picks 3500 when free, else any free port (as <c>dapr run</c> picks one when a port is taken).</summary>
+    public int? HttpPort { get; init; }
+    public int? GrpcPort { get; init; }
+    public IReadOnlyList<string> ResourcesPaths { get; init; } = [];
+    public string? ConfigFile { get; init; }
+    public string LogLevel { get; init; } = "info";
+    public int MaxRequestBodyMegabytes { get; init; } = 4;
+    public int AppMaxConcurrency { get; init; } = -1;
+    public IReadOnlyList<string> Command { get; init; } = [];
+    public string? WorkingDirectory { get; init; }
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+}

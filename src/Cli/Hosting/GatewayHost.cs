@@ -1,0 +1,52 @@
+using ActorRuntime.Cli.Commands;
+using ActorRuntime.Components;
+using ActorRuntime.Components.Hosting;
+using ActorRuntime.Components.Model;
+using ActorRuntime.Gateway.Health;
+using ActorRuntime.Gateway.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace ActorRuntime.Cli.Hosting;
+
+/// <summary>
+/// One app's gateway: a Kestrel server with Dapr's HTTP API on one port and its gRPC API on another, calling
+/// grains through the silo (or cluster client) it is given.
+/// </summary>
+internal static class GatewayHost
+{
+    public static WebApplication Build(RunOptions run, int httpPort, int grpcPort, IReadOnlyList<ComponentDefinition> components,
+        ComponentCatalog catalog, IGrainFactory grains, Dictionary<string, string> extended)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "actorrt-gateway-" + run.AppId });
+        RuntimeLogging.Configure(builder.Logging, run.LogLevel, run.AppId);
+        builder.Services.AddSingleton(grains);
+        builder.Services.AddComponentCatalog(catalog);
+        builder.Services.AddAppComponents(components);
+        builder.Services.AddActorRuntimeGateway(o =>
+        {
+            o.AppId = run.AppId;
+            o.AppPort = run.AppPort;
+            o.AppProtocol = run.AppProtocol;
+            o.AppChannelAddress = run.AppChannelAddress;
+            o.HttpPort = httpPort;
+            o.GrpcPort = grpcPort;
+            o.MaxRequestBodyMegabytes = run.MaxRequestBodyMegabytes;
+            o.AppMaxConcurrency = run.AppMaxConcurrency;
+            o.Namespace = Environment.GetEnvironmentVariable("NAMESPACE");
+            o.ExtendedMetadata = extended;
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = run.MaxRequestBodyMegabytes * 1024L * 1024L;
+            k.AddServerHeader = false;
+            k.ListenLocalhost(httpPort, l => l.Protocols = HttpProtocols.Http1);
+            k.ListenLocalhost(grpcPort, l => l.Protocols = HttpProtocols.Http2);
+        });
+        var app = builder.Build();
+        app.UseActorRuntimeGateway();
+        // Co-hosted with a started silo: the cluster is there before the gateway is.
+        app.Services.GetRequiredService<RuntimeReadiness>().ClusterReady = true;
+        return app;
+    }
+}

@@ -1,0 +1,36 @@
+using ActorRuntime.Cli.Commands;
+using ActorRuntime.Components.Model;
+
+try
+{
+    return args.FirstOrDefault() switch
+    {
+        "run" => await RunCommand.ExecuteAsync(args[1..]),
+        "stop" => await StopCommand.ExecuteAsync(args[1..]),
+        "list" => ListCommand.Execute(),
+        null or "help" or "--help" or "-h" => PrintUsage(),
+        var other => throw new UsageException($"unknown command '{other}'"),
+    };
+}
+catch (UsageException ex)
+{
+    Console.Error.WriteLine($"❌  {ex.Message}");
+    Usage.Print();
+    return 2;
+}
+catch (ComponentConfigurationException ex)
+{
+    Console.Error.WriteLine($"❌  Invalid resource: {ex.Message}");
+    return 1;
+}
+catch (Exception ex) when (ex.InnerException is ComponentConfigurationException inner)
+{
+    Console.Error.WriteLine($"❌  Invalid resource: {inner.Message}");
+    return 1;
+}
+
+static int PrintUsage()
+{
+    Usage.Print();
+    return 0;
+}

@@ -1,0 +1,61 @@
+using Grpc.Core;
+
+namespace ActorRuntime.Gateway.Errors;
+
+/// <summary>The errors daprd returns, with its codes, statuses and message texts.</summary>
+public static class DaprErrors
+{
+    public static DaprError MalformedRequest(string detail) =>
+        new("ERR_MALFORMED_REQUEST", $"failed deserializing HTTP body: {detail}", 400, StatusCode.InvalidArgument);
+
+    public static DaprError IllegalKey(string key) =>
+        new("ERR_MALFORMED_REQUEST", $"input key/keyPrefix '{key}' can't contain '||'", 400, StatusCode.InvalidArgument);
+
+    public static DaprError StateStoresNotConfigured() =>
+        new("ERR_STATE_STORES_NOT_CONFIGURED", "state store is not configured", 500, StatusCode.FailedPrecondition);
+
+    public static DaprError StateStoreNotFound(string store) =>
+        new("ERR_STATE_STORE_NOT_FOUND", $"state store {store} is not found", 400, StatusCode.InvalidArgument);
+
+    public static DaprError StateGet(string key, string store, string detail) =>
+        new("ERR_STATE_GET", $"fail to get {key} from state store {store}: {detail}", 500, StatusCode.Internal);
+
+    public static DaprError StateSave(string store, string detail, int http = 500, StatusCode grpc = StatusCode.Internal) =>
+        new("ERR_STATE_SAVE", $"failed saving state in state store {store}: {detail}", http, grpc);
+
+    public static DaprError StateDelete(string key, string detail, int http = 500, StatusCode grpc = StatusCode.Internal) =>
+        new("ERR_STATE_DELETE", $"failed deleting state with key {key}: {detail}", http, grpc);
+
+    public static DaprError StateDeleteBulk(string store, string detail, int http = 500, StatusCode grpc = StatusCode.Internal) =>
+        new("ERR_STATE_DELETE", $"failed deleting state in state store {store}: {detail}", http, grpc);
+
+    public static DaprError StateTransaction(string detail, int http = 500, StatusCode grpc = StatusCode.Internal) =>
+        new("ERR_STATE_TRANSACTION", $"error while executing state transaction: {detail}", http, grpc);
+
+    public static DaprError TransactionsNotSupported(string store) =>
+        new("ERR_STATE_STORE_NOT_SUPPORTED", $"state store {store} doesn't support transaction", 500, StatusCode.Unimplemented);
+
+    public static DaprError QueryNotSupported(string store) =>
+        new("ERR_STATE_STORE_NOT_SUPPORTED", $"state store {store} doesn't support query", 500, StatusCode.Unimplemented);
+
+    public static DaprError OperationNotSupported(string operation) =>
+        new("ERR_NOT_SUPPORTED_STATE_OPERATION", $"operation type {operation} not supported", 400, StatusCode.Unimplemented);
+
+    public static DaprError TooManyTransactionOperations(int count, int max) =>
+        new("ERR_STATE_STORE_TOO_MANY_TRANSACTIONS", $"the transaction contains {count} operations, which is more than what the state store supports: {max}", 400, StatusCode.InvalidArgument);
+
+    public static DaprError StateQuery(string store, string detail, int http = 500, StatusCode grpc = StatusCode.Internal) =>
+        new("ERR_STATE_QUERY", $"failed query in state store {store}: {detail}", http, grpc);
+
+    public static DaprError HealthNotReady() =>
+        new("ERR_HEALTH_NOT_READY", "dapr is not ready", 500, StatusCode.Unavailable);
+
+    public static DaprError HealthAppIdNotMatch() =>
+        new("ERR_HEALTH_APPID_NOT_MATCH", "dapr app-id does not match", 500, StatusCode.InvalidArgument);
+
+    public static DaprError MetadataBody(string detail) =>
+        new("ERR_MALFORMED_REQUEST", $"failed reading metadata value: {detail}", 400, StatusCode.InvalidArgument);
+
+    public static DaprError ApiNotFound(string path) =>
+        new("ERR_NOT_FOUND", $"method \"{path}\" is not found", 404, StatusCode.Unimplemented);
+}

@@ -1,0 +1,55 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Runtime = Dapr.Client.Autogen.Grpc.v1;
+
+namespace ActorRuntime.Gateway.Grpc;
+
+public partial class DaprGrpcService
+{
+    public virtual Task<Runtime.GetMetadataResponse> GetMetadata(Runtime.GetMetadataRequest request, ServerCallContext context)
+    {
+        var m = metadata.Get();
+        var response = new Runtime.GetMetadataResponse { Id = m.Id, RuntimeVersion = m.RuntimeVersion };
+        foreach (var (k, v) in m.Extended) response.ExtendedMetadata[k] = v;
+        foreach (var c in m.Components)
+        {
+            var rc = new Runtime.RegisteredComponents { Name = c.Name, Type = c.Type, Version = c.Version };
+            rc.Capabilities.AddRange(c.Capabilities);
+            response.RegisteredComponents.Add(rc);
+        }
+        if (m.AppConnectionProperties is { } app)
+        {
+            response.AppConnectionProperties = new Runtime.AppConnectionProperties
+            {
+                Port = app.Port,
+                Protocol = app.Protocol,
+                ChannelAddress = app.ChannelAddress,
+                MaxConcurrency = app.MaxConcurrency ?? 0,
+            };
+        }
+        response.ActorRuntime = new Runtime.ActorRuntime
+        {
+            RuntimeStatus = Runtime.ActorRuntime.Types.ActorRuntimeStatus.Running,
+            HostReady = m.ActorRuntime.HostReady,
+            Placement = m.ActorRuntime.Placement,
+        };
+        return Task.FromResult(response);
+    }
+
+    public virtual Task<Empty> SetMetadata(Runtime.SetMetadataRequest request, ServerCallContext context)
+    {
+        metadata.SetAttribute(request.Key, request.Value);
+        return Task.FromResult(new Empty());
+    }
+
+    public virtual Task<Empty> Shutdown(Runtime.ShutdownRequest request, ServerCallContext context)
+    {
+        // Let this call complete before the server begins to stop.
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(50);
+            lifetime.StopApplication();
+        });
+        return Task.FromResult(new Empty());
+    }
+}

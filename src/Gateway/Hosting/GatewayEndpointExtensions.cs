@@ -1,0 +1,33 @@
+using ActorRuntime.Gateway.Errors;
+using ActorRuntime.Gateway.Grpc;
+using ActorRuntime.Gateway.Health;
+using ActorRuntime.Gateway.Http;
+using ActorRuntime.Gateway.Metadata;
+using ActorRuntime.Gateway.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace ActorRuntime.Gateway.Hosting;
+
+public static class GatewayEndpointExtensions
+{
+    /// <summary>The HTTP pipeline: Dapr error shaping first, then every building block's endpoints.</summary>
+    public static WebApplication UseActorRuntimeGateway(this WebApplication app)
+    {
+        app.UseMiddleware<DaprErrorMiddleware>();
+        app.MapDaprApi();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapDaprApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthApi();
+        endpoints.MapMetadataApi();
+        endpoints.MapStateApi();
+        endpoints.MapGrpcService<DaprGrpcService>();
+        // Unknown /v1.0 routes get Dapr's 404 body rather than an empty one.
+        endpoints.MapFallback("/v1.0/{*rest}", (HttpContext http) => DaprErrors.ApiNotFound(http.Request.Path).ToResult());
+        return endpoints;
+    }
+}

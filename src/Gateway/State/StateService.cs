@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using ActorRuntime.Components;
+using ActorRuntime.Components.State;
+using ActorRuntime.Gateway.Errors;
+using ActorRuntime.Grains.State;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace ActorRuntime.Gateway.State;
+
+/// <summary>
+/// The state building block, shared by the HTTP and gRPC surfaces: validates a request, applies the key prefix,
+/// and sends it to the grain that owns the key. Errors come out as <see cref="DaprApiException"/>.
+/// </summary>
+public sealed class StateService(IGrainFactory grains, ComponentRegistry components, IOptions<GatewayOptions> options)
+{
+    private readonly GatewayOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, KeyPrefix> _prefixes = new(StringComparer.Ordinal);
+
+    public async Task<StateEntry?> GetAsync(string store, string key, CancellationToken ct)
+    {
+        var storedKey = Resolve(store, key);
+        try
+        {
+            return await KeyGrain(store, storedKey).Get(ct);
+        }
+        catch (Exception ex) when (ex is not DaprApiException and not OperationCanceledException)
+        {
+            throw DaprErrors.StateGet(key, store, ex.Message).ToException();
+        }
+    }
+
+    public async Task<IReadOnlyList<BulkStateItem>> GetBulkAsync(string store, IReadOnlyList<string> keys, int parallelism, CancellationToken ct)
+    {
+        foreach (var k in keys) Resolve(store, k);
+        var results = new BulkStateItem[keys.Count];
+        var po = new ParallelOptions { MaxDegreeOfParallelism = parallelism > 0 ? parallelism : 100, CancellationToken = ct };
+        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), po, async (i, token) =>
+        {
+            var key = keys[i];
+            try
+            {
+                var e = await KeyGrain(store, Resolve(store, key)).Get(token);
+                results[i] = new BulkStateItem(key, e?.Value, e?.ETag, e?.ExpiresAt, e?.ContentType, null);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                results[i] = new BulkStateItem(key, null, null, null, null, ex.Message);
+            }
+        });
+        return results;
+    }
+
+    public async Task SaveAsync(string store, IReadOnlyList<SaveStateItem> items, CancellationToken ct)
+    {
+        var commands = items.Select(i => (Key: i.Key, Stored: Resolve(store, i.Key), Command: ToWriteCommand(store, i))).ToList();
+        var outcomes = await Task.WhenAll(commands.Select(async c =>
+        {
+            try { return await KeyGrain(store, c.Stored).Set(c.Command, ct); }
+            catch (Exception ex) when (ex is not OperationCanceledException) { return new StateOutcome(StateOutcomeStatus.StoreError, Message: ex.Message); }
+        }));
+        ThrowIfFailed(outcomes, (detail, http, grpc) => DaprErrors.StateSave(store, detail, http, grpc));
+    }
+
+    public async Task DeleteAsync(string store, IReadOnlyList<DeleteStateItem> items, CancellationToken ct)
+    {
+        var outcomes = await Task.WhenAll(items.Select(async i =>
+        {
+            var stored = Resolve(store, i.Key);
+            try { return await KeyGrain(store, stored).Delete(new StateDeleteCommand(i.ETag, i.FirstWrite), ct); }
+            catch (Exception ex) when (ex is not OperationCanceledException) { return new StateOutcome(StateOutcomeStatus.StoreError, Message: ex.Message); }
+        }));
+        ThrowIfFailed(outcomes, (detail, http, grpc) => items.Count == 1
+            ? DaprErrors.StateDelete(items[0].Key, detail, http, grpc)
+            : DaprErrors.StateDeleteBulk(store, detail, http, grpc));
+    }
+
+    public async Task ExecuteTransactionAsync(string store, IReadOnlyList<StateTransactionItem> items, CancellationToken ct)
+    {
+        var instance = RequireStore(store);
+        if (!instance.Features.HasFlag(StateStoreFeatures.Transactional)) throw DaprErrors.TransactionsNotSupported(store).ToException();
+        if (items.Count > instance.MaxTransactionOperations)
+            throw DaprErrors.TooManyTransactionOperations(items.Count, instance.MaxTransactionOperations).ToException();
+        var ops = items.Select(i => i.Save is { } s
+            ? new StateTransactionOperation(Resolve(store, s.Key), ToWriteCommand(store, s), null)
+            : new StateTransactionOperation(Resolve(store, i.Delete!.Key), null, new StateDeleteCommand(i.Delete.ETag, i.Delete.FirstWrite))).ToList();
+        StateOutcome outcome;
+        try
+        {
+            outcome = await grains.GetGrain<IStateStoreGrain>(InstanceId(store)).ExecuteTransaction(ops, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw DaprErrors.StateTransaction(ex.Message).ToException();
+        }
+        switch (outcome.Status)
+        {
+            case StateOutcomeStatus.Ok: return;
+            case StateOutcomeStatus.ETagMismatch: throw DaprErrors.StateTransaction(outcome.Message!, 409, StatusCode.Aborted).ToException();
+            case StateOutcomeStatus.ETagInvalid: throw DaprErrors.StateTransaction(outcome.Message!, 400, StatusCode.InvalidArgument).ToException();
+            default: throw DaprErrors.TooManyTransactionOperations(items.Count, instance.MaxTransactionOperations).ToException();
+        }
+    }
+
+    public async Task<StateQueryAnswer> QueryAsync(string store, string queryJson, CancellationToken ct)
+    {
+        var instance = RequireStore(store);
+        if (!instance.Features.HasFlag(StateStoreFeatures.QueryApi)) throw DaprErrors.QueryNotSupported(store).ToException();
+        StateQueryAnswer answer;
+        try
+        {
+            answer = await grains.GetGrain<IStateStoreGrain>(InstanceId(store)).Query(PrefixFor(store).Prefix, queryJson, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw DaprErrors.StateQuery(store, ex.Message).ToException();
+        }
+        if (answer.InvalidQuery) throw DaprErrors.StateQuery(store, answer.Error ?? "invalid query", 400, StatusCode.InvalidArgument).ToException();
+        return answer;
+    }
+
+    /// <summary>Checks the store and key and returns the key as stored (<c>appid||key</c> by default).</summary>
+    public string Resolve(string store, string key)
+    {
+        RequireStore(store);
+        if (key.Contains(KeyPrefix.Separator, StringComparison.Ordinal)) throw DaprErrors.IllegalKey(key).ToException();
+        return PrefixFor(store).Apply(key);
+    }
+
+    private IStateStore RequireStore(string store)
+    {
+        if (components.StateStoreCount == 0) throw DaprErrors.StateStoresNotConfigured().ToException();
+        if (!components.TryGetStateStore(store, out var instance)) throw DaprErrors.StateStoreNotFound(store).ToException();
+        return instance;
+    }
+
+    private KeyPrefix PrefixFor(string store) =>
+        _prefixes.GetOrAdd(store, s => components.TryGetDefinition(s, out var d)
+            ? KeyPrefix.For(d, _options.AppId, _options.Namespace)
+            : throw DaprErrors.StateStoreNotFound(s).ToException());
+
+    private IStateKeyGrain KeyGrain(string store, string storedKey) => grains.GetGrain<IStateKeyGrain>(StateGrainKeys.For(InstanceId(store), storedKey));
+
+    private string InstanceId(string store) => components.TryGetDefinition(store, out var d) ? d.InstanceId : throw DaprErrors.StateStoreNotFound(store).ToException();
+
+    private static StateWriteCommand ToWriteCommand(string store, SaveStateItem item) =>
+        new(item.Value, string.IsNullOrEmpty(item.ETag) ? null : item.ETag, item.FirstWrite,
+            StateMetadata.ParseTtl(item.Metadata, store), StateMetadata.ContentTypeOf(item.Metadata));
+
+    /// <summary>Every item stands alone (as in Dapr's bulk operations); the first failure decides the status.</summary>
+    private static void ThrowIfFailed(IReadOnlyList<StateOutcome> outcomes, Func<string, int, StatusCode, DaprError> error)
+    {
+        var failed = outcomes.Where(o => o.Status != StateOutcomeStatus.Ok).ToList();
+        if (failed.Count == 0) return;
+        var detail = string.Join("; ", failed.Select(f => f.Message).Distinct());
+        var (http, grpc) = failed[0].Status switch
+        {
+            StateOutcomeStatus.ETagMismatch => (409, StatusCode.Aborted),
+            StateOutcomeStatus.ETagInvalid => (400, StatusCode.InvalidArgument),
+            _ => (500, StatusCode.Internal),
+        };
+        throw error(detail, http, grpc).ToException();
+    }
+}
