@@ -22,6 +22,7 @@ internal static class RuntimeLogging
             // Its first check after start-up compares against process start and always warns.
             logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
             logging.AddFilter("Microsoft", LogLevel.Warning);
+            logging.AddFilter("Polly", LogLevel.Warning);
             logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         }
     }

@@ -267,7 +267,7 @@ public sealed class RunTemplate
 
         public string ExistingPath(string text, string baseDir, string? app, string field, bool mustBeDirectory)
         {
-            var full = Path.GetFullPath(Path.Combine(baseDir, ResourceLoader.ExpandHome(text)));
+            var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(baseDir, ResourceLoader.ExpandHome(text))));
             var exists = mustBeDirectory ? Directory.Exists(full) : Directory.Exists(full) || File.Exists(full);
             if (!exists)
                 throw Error(app, field, $"path '{text}' (resolved to '{full}') does not exist");

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-//using ActorRuntime.Silo.Clustering;
+using ActorRuntime.Silo.Clustering;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 
@@ -19,8 +19,8 @@ public static class SiloBuilderExtensions
                 silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort(), serviceId: "actorrt", clusterId: "actorrt-inproc");
                 break;
             case ClusterMode.LocalMachine:
-                if (options.Cluster == ClusterMode.LocalMachine) throw new NotSupportedException("TEMP"); // silo.UseLocalMachineClustering(options.LocalMachineDatabase
-                //    ?? throw new InvalidOperationException("LocalMachineDatabase is required for the local-machine cluster"));
+                silo.UseLocalMachineClustering(options.LocalMachineDatabase
+                    ?? throw new InvalidOperationException("LocalMachineDatabase is required for the local-machine cluster"));
                 break;
         }
         silo.Services.Configure<GrainCollectionOptions>(o => o.CollectionQuantum = TimeSpan.FromSeconds(30));

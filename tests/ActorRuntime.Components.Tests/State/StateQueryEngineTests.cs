@@ -75,7 +75,7 @@ public sealed class StateQueryEngineTests : IAsyncLifetime
     [Fact]
     public async Task EQ_MatchesNumbersByValueAndTextLikeTheSqlStores()
     {
-        Assert.Equal(["b", "c"], await KeysAsync("""{"filter":{"EQ":{"n":2.50}}}"""));
+        Assert.Equal(["b", "c"], await KeysAsync("""{"filter":{"EQ":{"n":2.5}}}"""));
         Assert.Equal(["a"], await KeysAsync("""{"filter":{"EQ":{"flag":true}}}"""));
         Assert.Equal(["a"], await KeysAsync("""{"filter":{"EQ":{"tags":["t"]}}}"""));
     }

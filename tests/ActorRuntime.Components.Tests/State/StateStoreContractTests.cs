@@ -24,7 +24,16 @@ public abstract partial class StateStoreContractTests : IAsyncLifetime
     /// <summary>An ETag in the store's own format that no entry has (a format error would test something else).</summary>
     protected abstract string WellFormedWrongETag { get; }
 
+    private readonly List<string> _keysOutsidePrefix = [];
+
     protected string Key(string name) => Prefix + name;
+
+    /// <summary>Registers a key that does not start with <see cref="Prefix"/> so that it is still deleted afterwards.</summary>
+    protected string OutsidePrefix(string fullKey)
+    {
+        _keysOutsidePrefix.Add(fullKey);
+        return fullKey;
+    }
 
     protected static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
@@ -39,7 +48,7 @@ public abstract partial class StateStoreContractTests : IAsyncLifetime
         try
         {
             // Servers outlive the test run; leave nothing behind under this test's prefix.
-            var keys = new List<string>();
+            var keys = new List<string>(_keysOutsidePrefix);
             await foreach (var (key, _) in Store.ScanAsync(Prefix, Ct)) keys.Add(key);
             foreach (var key in keys) await Store.DeleteAsync(new StateDelete(key), Ct);
         }

@@ -15,10 +15,11 @@ internal static class TestServers
             ? v
             : "Host=127.0.0.1;Port=5440;Username=postgres;Database=actorrt";
 
-    public static ComponentDefinition Component(string type, params (string Name, string Value)[] metadata) => new()
+    /// <summary>A component definition as the loader would build it; a later entry for the same name wins.</summary>
+    public static ComponentDefinition Component(string type, params (string Name, string Value)[] metadata)
     {
-        Name = "teststore",
-        Type = type,
-        Metadata = metadata.ToDictionary(m => m.Name, m => new MetadataValue(m.Value), StringComparer.OrdinalIgnoreCase),
-    };
+        var values = new Dictionary<string, MetadataValue>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in metadata) values[name] = new MetadataValue(value);
+        return new ComponentDefinition { Name = "teststore", Type = type, Metadata = values };
+    }
 }

@@ -85,6 +85,7 @@ public sealed class InMemoryStateStore : IStateStore
     public async ValueTask DisposeAsync()
     {
         if (_sweep is not null) await _sweep.DisposeAsync().ConfigureAwait(false);
+        _sweep = null;
     }
 
     /// <summary>

@@ -102,6 +102,7 @@ public sealed class PostgresStateStore : IStateStore
     {
         if (_sweep is not null) await _sweep.DisposeAsync().ConfigureAwait(false);
         if (_dataSource is not null) await _dataSource.DisposeAsync().ConfigureAwait(false);
+        (_sweep, _dataSource) = (null, null);
     }
 
     private async Task<string> WriteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StateWrite write, CancellationToken ct)

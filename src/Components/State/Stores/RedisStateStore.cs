@@ -70,6 +70,7 @@ public sealed class RedisStateStore : IStateStore
     public async ValueTask DisposeAsync()
     {
         if (_connection is not null) await _connection.DisposeAsync().ConfigureAwait(false);
+        _connection = null;
     }
 
     private static async Task<StoredState?> ReadAsync(IDatabase database, string key)

@@ -109,6 +109,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_keepAlive is not null) await _keepAlive.DisposeAsync().ConfigureAwait(false);
+        _keepAlive = null;
         // Pooled connections would otherwise keep the file open after the store is gone.
         using var forPool = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(forPool);

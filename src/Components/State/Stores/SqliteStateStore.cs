@@ -90,6 +90,7 @@ public sealed class SqliteStateStore : IStateStore
     public async ValueTask DisposeAsync()
     {
         if (_sweep is not null) await _sweep.DisposeAsync().ConfigureAwait(false);
+        _sweep = null;
         await _database.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -97,8 +98,9 @@ public sealed class SqliteStateStore : IStateStore
     private async Task<string?[]> ApplyAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // Non-deferred means BEGIN IMMEDIATE: the write lock is taken (waiting up to busyTimeout) before anything is read.
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Not deferred means BEGIN IMMEDIATE: the write lock is taken (waiting up to busyTimeout) before anything is read,
+        // so no other process can change a row between our ETag check and our write.
+        await using var transaction = connection.BeginTransaction(deferred: false);
         // Taken once the lock is held, so a writer that waited does not judge expiry by the time it started waiting.
         var now = DateTimeOffset.UtcNow;
         var etags = new string?[operations.Count];

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The project's one test command: installs and starts what the tests need (Redis, PostgreSQL),
+# builds everything, and runs every test suite. Used by .ci/run and by developers alike.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+eval "$(bash scripts/services.sh start | grep -E '^ACTORRT_TEST_[A-Z]+=' | sed 's/^/export /; s/=\(.*\)$/="\1"/')"
+echo "ℹ️  Redis: ${ACTORRT_TEST_REDIS:-?}  PostgreSQL: ${ACTORRT_TEST_POSTGRES:-?}"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build ActorRuntime.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+
+status=0
+for project in tests/*/*.Tests.csproj; do
+  name="$(basename "$project" .csproj)"
+  echo "▶ $name"
+  if ! dotnet test "$project" -c Release --no-build -nologo \
+      --logger "console;verbosity=normal" --blame-hang-timeout 10m \
+      --results-directory "$repo/artifacts/test-results/$name"; then
+    status=1
+  fi
+done
+exit $status
