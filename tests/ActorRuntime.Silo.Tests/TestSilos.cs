@@ -14,10 +14,10 @@ public interface IWhereGrain : IGrainWithStringKey
     Task<string> Where();
 }
 
-[RandomPlacement]
-public sealed class WhereGrain : Grain, IWhereGrain
+[Orleans.Placement.RandomPlacement]
+public sealed class WhereGrain(ILocalSiloDetails silo) : Grain, IWhereGrain
 {
-    public Task<string> Where() => Task.FromResult(Runtime.SiloAddress.ToString());
+    public Task<string> Where() => Task.FromResult(silo.SiloAddress.ToString());
 }
 
 /// <summary>Builds silos and clients of a machine-local cluster for tests.</summary>

@@ -94,7 +94,10 @@ public sealed class SqliteStateStoreTests : StateStoreContractTests
         await other.OpenAsync(Ct);
         var lockHolder = other.BeginTransaction(deferred: false);
 
+        var started = DateTime.UtcNow;
         var write = SetAsync("k", "v");
+        // Also proves the wait does not block the caller: we get here while the write is still waiting.
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromMilliseconds(500), "SetAsync blocked its caller while waiting for the lock");
         await Task.Delay(300, Ct);
         Assert.False(write.IsCompleted, "the write went through while another connection held the write lock");
 

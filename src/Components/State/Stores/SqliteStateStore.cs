@@ -47,7 +47,10 @@ public sealed class SqliteStateStore : IStateStore
         if (_cleanupInterval is { } interval) _sweep ??= new PeriodicSweep(interval, DeleteExpiredAsync);
     }
 
-    public async Task<StoredState?> GetAsync(string key, CancellationToken cancellationToken)
+    public Task<StoredState?> GetAsync(string key, CancellationToken cancellationToken) =>
+        OffCallerThread(() => ReadAsync(key, cancellationToken), cancellationToken);
+
+    private async Task<StoredState?> ReadAsync(string key, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
@@ -94,8 +97,17 @@ public sealed class SqliteStateStore : IStateStore
         await _database.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Microsoft.Data.Sqlite's async methods complete synchronously, and waiting for another process's write lock can take
+    /// up to busyTimeout; running on the thread pool keeps that wait off the caller's thread (e.g. a grain's scheduler).
+    /// </summary>
+    private static Task<T> OffCallerThread<T>(Func<Task<T>> work, CancellationToken cancellationToken) => Task.Run(work, cancellationToken);
+
     /// <summary>Runs the operations in order in one write transaction; returns each upsert's new ETag (null for deletes).</summary>
-    private async Task<string?[]> ApplyAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
+    private Task<string?[]> ApplyAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken) =>
+        OffCallerThread(() => ApplyInTransactionAsync(operations, cancellationToken), cancellationToken);
+
+    private async Task<string?[]> ApplyInTransactionAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         // Not deferred means BEGIN IMMEDIATE: the write lock is taken (waiting up to busyTimeout) before anything is read,

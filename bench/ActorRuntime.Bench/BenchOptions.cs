@@ -1,0 +1,112 @@
+using System.Globalization;
+
+namespace ActorRuntime.Bench;
+
+/// <summary>Command-line settings of a bench run. Every loop is bounded by both time and count.</summary>
+internal sealed class BenchOptions
+{
+    public string Scenario { get; set; } = "state";
+    public string RepoRoot { get; set; } = "";
+    /// <summary>Folder holding actorrt.dll, or the dll itself; null means "build src/Cli into bench/.build".</summary>
+    public string? ActorRtBin { get; set; }
+    public bool NoBuild { get; set; }
+    public string ResultsDir { get; set; } = "";
+    public string Redis { get; set; } = "127.0.0.1:6390";
+    public string AppId { get; set; } = "bench";
+    public TimeSpan RowDuration { get; set; } = TimeSpan.FromSeconds(5);
+    public int RowMaxOps { get; set; } = 200_000;
+    public TimeSpan WarmupDuration { get; set; } = TimeSpan.FromSeconds(1);
+    public int WarmupMaxOps { get; set; } = 20_000;
+    public int[] Callers { get; set; } = [1, 32];
+    public int Keys { get; set; } = 1_000;
+    public int PayloadBytes { get; set; } = 100;
+    public string[] Ops { get; set; } = ["save+get", "get", "save"];
+    /// <summary>Rows whose label contains any of these (case-insensitive) run; empty runs all.</summary>
+    public string[] Filters { get; set; } = [];
+    public bool SkipKestrel { get; set; }
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        string? repo = null, results = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{a} needs a value");
+            switch (a)
+            {
+                case "-h" or "--help": throw new HelpRequested();
+                case "--repo": repo = Next(); break;
+                case "--actorrt-bin": o.ActorRtBin = Next(); break;
+                case "--no-build": o.NoBuild = true; break;
+                case "--results": results = Next(); break;
+                case "--redis": o.Redis = Next(); break;
+                case "--app-id": o.AppId = Next(); break;
+                case "--duration": o.RowDuration = Seconds(Next()); break;
+                case "--max-ops": o.RowMaxOps = PositiveInt(Next()); break;
+                case "--warmup": o.WarmupDuration = Seconds(Next()); break;
+                case "--warmup-ops": o.WarmupMaxOps = PositiveInt(Next()); break;
+                case "--callers": o.Callers = Next().Split(',').Select(PositiveInt).ToArray(); break;
+                case "--keys": o.Keys = PositiveInt(Next()); break;
+                case "--payload": o.PayloadBytes = Math.Max(60, PositiveInt(Next())); break;
+                case "--ops": o.Ops = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
+                case "--filter": o.Filters = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
+                case "--no-kestrel": o.SkipKestrel = true; break;
+                default:
+                    if (a.StartsWith('-')) throw new ArgumentException($"unknown option {a}");
+                    o.Scenario = a;
+                    break;
+            }
+        }
+        foreach (var op in o.Ops)
+            if (op is not ("save+get" or "get" or "save")) throw new ArgumentException($"--ops: unknown op '{op}' (save+get, get, save)");
+        o.ActorRtBin ??= Environment.GetEnvironmentVariable("ACTORRT_BIN") is { Length: > 0 } env ? env : null;
+        o.RepoRoot = Path.GetFullPath(repo ?? FindRepoRoot() ?? throw new ArgumentException("cannot find the repository root (ActorRuntime.sln); pass --repo"));
+        o.ResultsDir = Path.GetFullPath(results ?? Path.Combine(o.RepoRoot, "bench", "results"));
+        return o;
+    }
+
+    public const string Usage = """
+        usage: actorrt-bench [state] [options]
+
+        Scenario 'state': state save/get through the gateway (HTTP, gRPC; in-memory and Redis stores) beside
+        StackExchange.Redis used directly against the same Redis, and a bare Kestrel endpoint in this process.
+
+          --actorrt-bin PATH   folder with actorrt.dll (or the dll); default env ACTORRT_BIN, else build src/Cli
+                               into bench/.build/actorrt
+          --no-build           use bench/.build/actorrt as it is
+          --repo DIR           repository root (default: found from the working directory)
+          --results DIR        where result files go (default bench/results)
+          --redis HOST:PORT    Redis server (default 127.0.0.1:6390)
+          --duration S         time bound of a measured row (default 5)
+          --max-ops N          count bound of a measured row (default 200000)
+          --warmup S           time bound of each row's warm-up (default 1)
+          --warmup-ops N       count bound of each row's warm-up (default 20000)
+          --callers LIST       concurrent callers, comma separated (default 1,32)
+          --keys N             keys the ops are spread over (default 1000)
+          --payload BYTES      JSON value size (default 100)
+          --ops LIST           save+get,get,save (default all three)
+          --filter LIST        only rows whose label contains one of these words
+          --no-kestrel         skip the bare Kestrel baseline rows
+        """;
+
+    private static TimeSpan Seconds(string s) =>
+        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0
+            ? TimeSpan.FromSeconds(v) : throw new ArgumentException($"'{s}' is not a positive number of seconds");
+
+    private static int PositiveInt(string s) =>
+        int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0
+            ? v : throw new ArgumentException($"'{s}' is not a positive integer");
+
+    private static string? FindRepoRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "ActorRuntime.sln"))) return dir.FullName;
+        }
+        return null;
+    }
+}
+
+internal sealed class HelpRequested : Exception;

@@ -1,0 +1,33 @@
+using ActorRuntime.Bench;
+
+try
+{
+    var options = BenchOptions.Parse(args);
+    return options.Scenario switch
+    {
+        "state" => await StateScenario.RunAsync(options),
+        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state)"),
+    };
+}
+catch (HelpRequested)
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"actorrt-bench: {e.Message}");
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+catch (BenchFailedException e)
+{
+    Console.Error.WriteLine($"actorrt-bench: {e.Message}");
+    return 1;
+}
+
+namespace ActorRuntime.Bench
+{
+    /// <summary>A failure that ends the run with a message and no stack trace (build failed, runtime did not start...).</summary>
+    internal sealed class BenchFailedException(string message) : Exception(message);
+}

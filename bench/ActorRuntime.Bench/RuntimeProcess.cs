@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ActorRuntime.Bench;
+
+/// <summary>
+/// The runtime under test: <c>dotnet actorrt.dll run</c> as a child process with its own ACTORRT_HOME and the
+/// in-process cluster. Its output goes to a log file. Stopped with <c>POST /v1.0/shutdown</c>, killed if that fails,
+/// and killed when this process exits or is interrupted.
+/// </summary>
+internal sealed class RuntimeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+    private readonly HttpClient _http;
+    private readonly string _home;
+    private int _stopped;
+
+    private RuntimeProcess(Process process, StreamWriter log, HttpClient http, string home, int httpPort, int grpcPort)
+    {
+        _process = process;
+        _log = log;
+        _http = http;
+        _home = home;
+        HttpPort = httpPort;
+        GrpcPort = grpcPort;
+    }
+
+    public int HttpPort { get; }
+    public int GrpcPort { get; }
+    public Process Process => _process;
+    public string LogPath { get; private init; } = "";
+
+    /// <summary>Returns the path of actorrt.dll: ACTORRT_BIN / --actorrt-bin as given, else builds src/Cli into bench/.build.</summary>
+    public static async Task<string> LocateOrBuildAsync(BenchOptions options)
+    {
+        if (options.ActorRtBin is { } bin)
+        {
+            var dll = Directory.Exists(bin) ? Path.Combine(bin, "actorrt.dll") : bin;
+            return File.Exists(dll) ? Path.GetFullPath(dll) : throw new BenchFailedException($"no actorrt.dll at '{bin}' (ACTORRT_BIN / --actorrt-bin)");
+        }
+        var outDir = Path.Combine(options.RepoRoot, "bench", ".build", "actorrt");
+        var built = Path.Combine(outDir, "actorrt.dll");
+        if (options.NoBuild)
+            return File.Exists(built) ? built : throw new BenchFailedException($"--no-build, but {built} does not exist");
+
+        var project = Path.Combine(options.RepoRoot, "src", "Cli", "ActorRuntime.Cli.csproj");
+        Console.Error.WriteLine($"bench: building {Path.GetRelativePath(options.RepoRoot, project)} (Release) into {Path.GetRelativePath(options.RepoRoot, outDir)}");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "build", project, "-c", "Release", "-o", outDir, "-nologo", "-v", "quiet", "-clp:ErrorsOnly" })
+            psi.ArgumentList.Add(a);
+        using var build = Process.Start(psi) ?? throw new BenchFailedException("could not start dotnet build");
+        var stdout = build.StandardOutput.ReadToEndAsync();
+        var stderr = build.StandardError.ReadToEndAsync();
+        await build.WaitForExitAsync();
+        if (build.ExitCode != 0)
+            throw new BenchFailedException($"building the runtime failed (exit {build.ExitCode}):\n{await stdout}{await stderr}");
+        return built;
+    }
+
+    public static async Task<RuntimeProcess> StartAsync(string actorrtDll, string appId, string resourcesDir, string logPath, HttpClient http)
+    {
+        var home = Directory.CreateTempSubdirectory("actorrt-bench-home-").FullName;
+        var httpPort = FreePort();
+        var grpcPort = FreePort();
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = Path.GetDirectoryName(actorrtDll)!,
+        };
+        foreach (var a in new[] { actorrtDll, "run", "--app-id", appId, "--dapr-http-port", $"{httpPort}", "--dapr-grpc-port", $"{grpcPort}", "--resources-path", resourcesDir })
+            psi.ArgumentList.Add(a);
+        psi.Environment["ACTORRT_HOME"] = home;
+        psi.Environment["ACTORRT_CLUSTER"] = "inprocess";
+
+        var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
+        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        if (!process.Start()) throw new BenchFailedException("could not start the runtime");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var runtime = new RuntimeProcess(process, log, http, home, httpPort, grpcPort) { LogPath = logPath };
+        // An interrupted bench must not leave the runtime behind.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => runtime.Kill();
+        Console.CancelKeyPress += (_, _) => runtime.Kill();
+
+        try
+        {
+            await runtime.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+        }
+        catch
+        {
+            await runtime.DisposeAsync();
+            throw;
+        }
+        return runtime;
+    }
+
+    private async Task WaitHealthyAsync(TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        var url = $"http://127.0.0.1:{HttpPort}/v1.0/healthz";
+        while (DateTime.UtcNow < until)
+        {
+            if (_process.HasExited)
+                throw new BenchFailedException($"the runtime exited with code {_process.ExitCode} before it was healthy; see its log:\n{LogTail()}");
+            try
+            {
+                using var response = await _http.GetAsync(url);
+                if (response.StatusCode == HttpStatusCode.NoContent) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        throw new BenchFailedException($"the runtime was not healthy after {timeout.TotalSeconds:0} s; log:\n{LogTail()}");
+    }
+
+    private string LogTail()
+    {
+        lock (_log) _log.Flush();
+        try
+        {
+            using var fs = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var lines = new StreamReader(fs).ReadToEnd().Split('\n');
+            return string.Join('\n', lines.TakeLast(30));
+        }
+        catch (IOException) { return "(log unreadable)"; }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
+        if (!_process.HasExited)
+        {
+            try
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                using var _ = await _http.PostAsync($"http://127.0.0.1:{HttpPort}/v1.0/shutdown", null, cts.Token);
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException) { }
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try { await _process.WaitForExitAsync(wait.Token); }
+            catch (OperationCanceledException) { Kill(); }
+        }
+        await _process.WaitForExitAsync();
+        lock (_log) _log.Dispose();
+        _process.Dispose();
+        try { Directory.Delete(_home, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private void Kill()
+    {
+        try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); }
+        catch (InvalidOperationException) { }
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
