@@ -35,6 +35,9 @@ public sealed class GatewayOptions
     /// <summary><c>--app-max-concurrency</c>; -1 is unlimited.</summary>
     public int AppMaxConcurrency { get; set; } = -1;
 
+    /// <summary><c>DAPR_API_TOKEN</c>: when set, callers must send it as <c>dapr-api-token</c>.</summary>
+    public string? ApiToken { get; set; }
+
     /// <summary>Values shown in the metadata API's <c>extended</c> section (appCommand, cliPID, ...).</summary>
     public Dictionary<string, string> ExtendedMetadata { get; set; } = new(StringComparer.Ordinal);
 }

@@ -34,6 +34,7 @@ internal static class GatewayHost
             o.AppMaxConcurrency = run.AppMaxConcurrency;
             o.Namespace = Environment.GetEnvironmentVariable("NAMESPACE");
             o.ExtendedMetadata = extended;
+            o.ApiToken = Environment.GetEnvironmentVariable("DAPR_API_TOKEN");
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.WebHost.ConfigureKestrel(k =>

@@ -26,6 +26,9 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
     public static async Task<StandaloneRuntime> StartAsync(IReadOnlyList<RunOptions> apps, ClusterMode cluster, CancellationToken ct)
     {
         var home = ActorRuntimeHome.Resolve();
+        foreach (var a in apps)
+            if (a.ConfigFile is { } config && !File.Exists(config))
+                throw new ComponentConfigurationException(config, null, "--config", "the configuration file does not exist");
         // Load and validate every app's components before anything starts: a broken file stops us here.
         var components = apps.Select(a => ResourceLoader.LoadComponents(ResourcePathsFor(a, home), a.AppId)).ToList();
         var catalog = new ComponentCatalog();

@@ -12,10 +12,11 @@ namespace ActorRuntime.Gateway.Hosting;
 
 public static class GatewayEndpointExtensions
 {
-    /// <summary>The HTTP pipeline: Dapr error shaping first, then every building block's endpoints.</summary>
+    /// <summary>The HTTP pipeline: Dapr error shaping, the API token check, then every building block's endpoints.</summary>
     public static WebApplication UseActorRuntimeGateway(this WebApplication app)
     {
         app.UseMiddleware<DaprErrorMiddleware>();
+        app.UseMiddleware<ApiTokenMiddleware>();
         app.MapDaprApi();
         return app;
     }
