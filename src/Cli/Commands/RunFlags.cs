@@ -9,6 +9,7 @@ public static class RunFlags
         new("app-port", "The port the app listens on", false, "p"),
         new("app-protocol", "http, https, grpc, grpcs or h2c (default http)", false, "P"),
         new("app-channel-address", "The address the app listens on (default 127.0.0.1)"),
+        new("dapr-listen-addresses", "Where the API listens: localhost (default) or an IP such as 0.0.0.0 inside a container"),
         new("dapr-http-port", "The HTTP API port (default 3500, or a free port when 3500 is taken)", false, "H"),
         new("dapr-grpc-port", "The gRPC API port (default 50001, or a free port when taken)", false, "G"),
         new("resources-path", "A folder of component files; repeatable (default ~/.actorrt/components)", false, "d", "components-path"),
@@ -27,6 +28,7 @@ public static class RunFlags
         AppProtocol = (cl.Get("app-protocol") ?? "http").ToLowerInvariant() is var p && p is "http" or "https" or "grpc" or "grpcs" or "h2c"
             ? p : throw new UsageException($"--app-protocol must be http, https, grpc, grpcs or h2c, not '{cl.Get("app-protocol")}'"),
         AppChannelAddress = cl.Get("app-channel-address") ?? "127.0.0.1",
+        ListenAddress = cl.Get("dapr-listen-addresses") ?? "localhost",
         HttpPort = cl.GetInt("dapr-http-port"),
         GrpcPort = cl.GetInt("dapr-grpc-port"),
         ResourcesPaths = cl.GetAll("resources-path"),

@@ -7,6 +7,8 @@ public sealed record RunOptions
     public int? AppPort { get; init; }
     public string AppProtocol { get; init; } = "http";
     public string AppChannelAddress { get; init; } = "127.0.0.1";
+    /// <summary><c>--dapr-listen-addresses</c>: <c>localhost</c>, or an IP address to bind the API ports to.</summary>
+    public string ListenAddress { get; init; } = "localhost";
     /// <summary>Null picks 3500 when free, else any free port (as <c>dapr run</c> picks one when a port is taken).</summary>
     public int? HttpPort { get; init; }
     public int? GrpcPort { get; init; }

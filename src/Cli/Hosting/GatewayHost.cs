@@ -41,13 +41,20 @@ internal static class GatewayHost
         {
             k.Limits.MaxRequestBodySize = run.MaxRequestBodyMegabytes * 1024L * 1024L;
             k.AddServerHeader = false;
-            k.ListenLocalhost(httpPort, l => l.Protocols = HttpProtocols.Http1);
-            k.ListenLocalhost(grpcPort, l => l.Protocols = HttpProtocols.Http2);
+            Listen(k, run.ListenAddress, httpPort, HttpProtocols.Http1);
+            Listen(k, run.ListenAddress, grpcPort, HttpProtocols.Http2);
         });
         var app = builder.Build();
         app.UseActorRuntimeGateway();
         // Co-hosted with a started silo: the cluster is there before the gateway is.
         app.Services.GetRequiredService<RuntimeReadiness>().ClusterReady = true;
         return app;
+    }
+
+    private static void Listen(KestrelServerOptions k, string address, int port, HttpProtocols protocols)
+    {
+        if (address is "localhost" or "") k.ListenLocalhost(port, l => l.Protocols = protocols);
+        else if (System.Net.IPAddress.TryParse(address, out var ip)) k.Listen(ip, port, l => l.Protocols = protocols);
+        else throw new Commands.UsageException($"--dapr-listen-addresses must be localhost or an IP address, not '{address}'");
     }
 }

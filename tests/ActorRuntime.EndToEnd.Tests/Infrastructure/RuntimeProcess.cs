@@ -13,7 +13,7 @@ namespace ActorRuntime.EndToEnd.Tests.Infrastructure;
 /// ... --dapr-grpc-port ... --resources-path ...</c> with a private <c>ACTORRT_HOME</c>. Its output is captured; every
 /// wait is bounded; disposing it always leaves no process behind (SIGKILL if it is still running).
 /// </summary>
-public sealed partial class RuntimeProcess : IAsyncDisposable
+public sealed class RuntimeProcess : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromSeconds(60);
     private const int MaxStartAttempts = 3;
@@ -240,8 +240,8 @@ public sealed partial class RuntimeProcess : IAsyncDisposable
         return ports;
     }
 
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int SendSignal(int pid, int signal);
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 }
 
 public sealed record RuntimeStartOptions
