@@ -34,7 +34,7 @@ internal static class StateScenario
         ConnectionMultiplexer redis;
         try
         {
-            redis = await ConnectionMultiplexer.ConnectAsync($"{o.Redis},abortConnect=true,connectTimeout=5000,name=actorrt-bench");
+            redis = await ConnectionMultiplexer.ConnectAsync($"{o.Redis},abortConnect=true,allowAdmin=true,connectTimeout=5000,name=actorrt-bench");
         }
         catch (RedisConnectionException e)
         {

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Google.Protobuf;
 using StackExchange.Redis;
-using Grpc = Dapr.Client.Autogen.Grpc.v1;
+using DaprGrpc = Dapr.Client.Autogen.Grpc.v1;
 
 namespace ActorRuntime.Bench.Targets;
 
@@ -88,20 +88,20 @@ internal sealed class HttpStateTarget : IStateTarget
 }
 
 /// <summary>Dapr's gRPC API (<c>dapr.proto.runtime.v1.Dapr</c>) through the Dapr.Protos client stub.</summary>
-internal sealed class GrpcStateTarget(Grpc.Dapr.DaprClient client, string store, Payloads payloads) : IStateTarget
+internal sealed class GrpcStateTarget(DaprGrpc.Dapr.DaprClient client, string store, Payloads payloads) : IStateTarget
 {
     private readonly ByteString[] _values = payloads.Values.Select(v => ByteString.CopyFrom(v)).ToArray();
 
     public async ValueTask SaveAsync(int key)
     {
-        var request = new Grpc.SaveStateRequest { StoreName = store };
-        request.States.Add(new Grpc.StateItem { Key = payloads.Keys[key], Value = _values[key] });
+        var request = new DaprGrpc.SaveStateRequest { StoreName = store };
+        request.States.Add(new DaprGrpc.StateItem { Key = payloads.Keys[key], Value = _values[key] });
         await client.SaveStateAsync(request);
     }
 
     public async ValueTask GetAsync(int key)
     {
-        var response = await client.GetStateAsync(new Grpc.GetStateRequest { StoreName = store, Key = payloads.Keys[key] });
+        var response = await client.GetStateAsync(new DaprGrpc.GetStateRequest { StoreName = store, Key = payloads.Keys[key] });
         if (response.Data.Length != payloads.ValueLength(key))
             throw new InvalidDataException($"get {payloads.Keys[key]}: {response.Data.Length} bytes, expected {payloads.ValueLength(key)}");
     }

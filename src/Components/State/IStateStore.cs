@@ -30,3 +30,9 @@ public interface IStateStore : IAsyncDisposable
     /// <summary>Every live (unexpired) entry whose key starts with <paramref name="keyPrefix"/>; used by the Query API.</summary>
     IAsyncEnumerable<KeyValuePair<string, StoredState>> ScanAsync(string keyPrefix, CancellationToken cancellationToken);
 }
+
+/// <summary>A store that applies its own TTL (component metadata) to writes that name none.</summary>
+public interface IStateStoreWithDefaultTtl
+{
+    bool HasDefaultTtl { get; }
+}

@@ -10,13 +10,16 @@ internal static class StateMetadata
     public const string ContentType = "contentType";
     public const string TtlExpireTime = "ttlExpireTime";
 
-    /// <summary><c>ttlInSeconds</c>: absent or -1 means no expiry; anything else must be a positive integer.</summary>
+    /// <summary>
+    /// <c>ttlInSeconds</c>: absent gives null (the store's default TTL applies); -1 gives a negative span, which tells
+    /// the store "never expire" even over a store-wide default; anything else must be a positive integer.
+    /// </summary>
     public static TimeSpan? ParseTtl(IReadOnlyDictionary<string, string> metadata, string store)
     {
         if (!metadata.TryGetValue(TtlInSeconds, out var raw) || string.IsNullOrWhiteSpace(raw)) return null;
         if (!long.TryParse(raw.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) || seconds < -1)
             throw DaprErrors.StateSave(store, $"incorrect value for metadata '{TtlInSeconds}': '{raw}' is not a number of seconds").ToException();
-        if (seconds == -1) return null;
+        if (seconds == -1) return Timeout.InfiniteTimeSpan;
         if (seconds == 0)
             throw DaprErrors.StateSave(store, $"incorrect value for metadata '{TtlInSeconds}': must be greater than 0 or -1").ToException();
         return TimeSpan.FromSeconds(seconds);

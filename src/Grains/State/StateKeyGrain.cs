@@ -54,8 +54,15 @@ public sealed class StateKeyGrain(ComponentCatalog components) : Grain, IStateKe
         try
         {
             var etag = await _store.SetAsync(request, cancellationToken);
-            var expires = write.Ttl is { } ttl ? DateTimeOffset.UtcNow + ttl : (DateTimeOffset?)null;
-            Remember(new StateEntry(write.Value, etag, expires, write.ContentType));
+            if (write.Ttl is null && _store is IStateStoreWithDefaultTtl { HasDefaultTtl: true })
+            {
+                Forget(); // the store applied its own TTL: learn the expiry from it on the next read
+            }
+            else
+            {
+                var expires = write.Ttl is { } ttl && ttl > TimeSpan.Zero ? DateTimeOffset.UtcNow + ttl : (DateTimeOffset?)null;
+                Remember(new StateEntry(write.Value, etag, expires, write.ContentType));
+            }
             return new StateOutcome(StateOutcomeStatus.Ok, etag);
         }
         catch (ETagMismatchException ex)

@@ -101,9 +101,12 @@ public static class LocalMachineClustering
     /// <item><term>ProbeTimeout 5 s → 2 s</term><description>a killed process is probed out within ~3 × 2 s; probes stay on
     /// loopback so 2 s is still generous. NumMissedProbesLimit (3) and NumVotesForDeathDeclaration (2) keep their defaults
     /// so a silo that is merely slow (CPU starved by a build) is not declared dead, which would make it stop itself.</description></item>
-    /// <item><term>IAmAliveTablePublishTimeout 30 s → 5 s</term><description>with NumMissedTableIAmAliveLimit 3, a row
-    /// without heartbeat for 15 s counts as stale: a killed silo's row stops counting towards the votes needed, so a
-    /// silo starting alone next to stale rows declares them dead by itself instead of waiting for votes that never come.</description></item>
+    /// <item><term>IAmAliveTablePublishTimeout 30 s → 2 s</term><description>with NumMissedTableIAmAliveLimit 3, a row
+    /// without heartbeat for 6 s counts as stale. This decides how fast a silo that starts alone next to the row of a
+    /// killed process gets going: a joining silo only probes rows that are stale (or already suspected), and a stale row
+    /// no longer counts towards the votes needed, so the newcomer declares it dead by itself (measured ≈ 10 s instead of
+    /// ≈ 21 s with 5 s). The price is one UPDATE every 2 s per silo on a local file. Staleness only lowers the votes
+    /// needed in clusters of three or more silos; with two, one vote always suffices.</description></item>
     /// <item><term>TableRefreshTimeout 60 s → 10 s</term><description>members re-read the table often (cheap on a local file).</description></item>
     /// <item><term>MaxJoinAttemptTime 5 min → 1 min</term><description>a start-up that cannot reach the cluster fails
     /// within a minute with a message instead of hanging.</description></item>
@@ -116,7 +119,7 @@ public static class LocalMachineClustering
     {
         ArgumentNullException.ThrowIfNull(o);
         o.ProbeTimeout = TimeSpan.FromSeconds(2);
-        o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+        o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
         o.TableRefreshTimeout = TimeSpan.FromSeconds(10);
         o.MaxJoinAttemptTime = TimeSpan.FromMinutes(1);
         o.DefunctSiloExpiration = TimeSpan.FromMinutes(2);

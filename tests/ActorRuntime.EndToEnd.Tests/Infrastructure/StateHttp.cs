@@ -37,6 +37,14 @@ public sealed class StateHttp(HttpClient http)
         Assert.Equal("", await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>Saves one item whose value is given as raw JSON text (sent byte for byte) and asserts 204.</summary>
+    public async Task SaveJsonTextAsync(string store, string key, string valueJson, string query = "")
+    {
+        var body = "[{\"key\":" + JsonSerializer.Serialize(key) + ",\"value\":" + valueJson + "}]";
+        using var response = await http.PostAsync($"/v1.0/state/{store}{query}", Json(body));
+        await ExpectAsync(response, HttpStatusCode.NoContent, $"save {store}/{key}");
+    }
+
     public async Task<StateRead> GetAsync(string store, string key, string query = "")
     {
         using var response = await http.GetAsync($"/v1.0/state/{store}/{key}{query}");

@@ -22,6 +22,8 @@ public static class StateQueryEngine
         var candidates = new List<Candidate>();
         await foreach (var (key, state) in store.ScanAsync(prefix.Prefix, ct).ConfigureAwait(false))
         {
+            // App keys never contain "||"; such rows under the app's prefix are actor state (appid||type||id||key).
+            if (prefix.Strip(key).Contains(KeyPrefix.Separator, StringComparison.Ordinal)) continue;
             if (AsJsonObject(state.Value) is { } document && (parsed.Filter?.Matches(document) ?? true))
                 candidates.Add(new Candidate(prefix.Strip(key), state, document));
         }

@@ -10,7 +10,7 @@ namespace ActorRuntime.Components.State.Stores;
 /// <c>state.redis</c>, with Dapr's data layout (see <see cref="RedisScripts"/>), so Dapr and this runtime can share data.
 /// Every write, single or transactional, is one Lua script: checks first, then changes, atomically.
 /// </summary>
-public sealed class RedisStateStore : IStateStore
+public sealed class RedisStateStore : IStateStore, IStateStoreWithDefaultTtl
 {
     private readonly RedisStateStoreOptions _options;
     private ConnectionMultiplexer? _connection;
@@ -21,6 +21,8 @@ public sealed class RedisStateStore : IStateStore
         Type = definition.Type;
         _options = RedisStateStoreOptions.FromMetadata(definition.GetMetadata());
     }
+
+    public bool HasDefaultTtl => _options.DefaultTtl is { } ttl && ttl > TimeSpan.Zero;
 
     public string Name { get; }
     public string Type { get; }

@@ -1,0 +1,387 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using ActorRuntime.EndToEnd.Tests.Infrastructure;
+
+namespace ActorRuntime.EndToEnd.Tests.Http;
+
+/// <summary>Dapr's state HTTP API (<c>/v1.0/state/...</c>) against every store type, through one running runtime.</summary>
+[Collection(StateRuntimeCollection.Name)]
+public sealed class HttpStateApiTests(StateRuntimeFixture fixture)
+{
+    private readonly StateHttp _api = new(fixture.Runtime.Http);
+
+    [Theory]
+    [ClassData(typeof(AllStores))]
+    public async Task Save_get_delete_round_trips_the_exact_json(string store)
+    {
+        // S1: the stored bytes are the value's JSON text; a JSON string keeps its quotes, the empty string included.
+        var values = new[]
+        {
+            """{"name":"widget","size":3,"nested":{"tags":["a","b"],"ok":true}}""",
+            "42",
+            "-1.5e3",
+            "true",
+            "\"hello\"",
+            "\"\"",
+            """[1,"two",{"three":3}]""",
+            "\"{\\\"json\\\":\\\"inside a string\\\"}\"",
+        };
+        foreach (var json in values)
+        {
+            var key = Keys.New("rt");
+            await _api.SaveJsonTextAsync(store, key, json);
+            var read = await _api.GetExistingAsync(store, key);
+            Assert.Equal(json, read.Body);
+            Assert.StartsWith("application/json", read.Headers["Content-Type"]);
+            Assert.False(read.Headers.ContainsKey("metadata.ttlExpireTime"), "no TTL was set, so no ttlExpireTime is expected");
+
+            using var deleted = await _api.DeleteAsync(store, key);
+            await StateHttp.ExpectAsync(deleted, HttpStatusCode.NoContent, $"delete {store}/{key}");
+            await _api.AssertMissingAsync(store, key);
+        }
+
+        // S2: deleting a key that does not exist succeeds.
+        using var again = await _api.DeleteAsync(store, Keys.New("never-saved"));
+        await StateHttp.ExpectAsync(again, HttpStatusCode.NoContent, "delete of a missing key");
+    }
+
+    [Theory]
+    [ClassData(typeof(AllStores))]
+    public async Task Put_saves_too_and_a_later_save_overwrites(string store)
+    {
+        var key = Keys.New("put");
+        using (var put = await _api.Client.PutAsync($"/v1.0/state/{store}",
+                   StateHttp.Json(new JsonArray(new JsonObject { ["key"] = key, ["value"] = "first" }))))
+        {
+            await StateHttp.ExpectAsync(put, HttpStatusCode.NoContent, "PUT save");
+        }
+        Assert.Equal("\"first\"", (await _api.GetExistingAsync(store, key)).Body);
+        await _api.SaveAsync(store, key, "second");
+        Assert.Equal("\"second\"", (await _api.GetExistingAsync(store, key)).Body);
+    }
+
+    [Theory]
+    [ClassData(typeof(AllStores))]
+    public async Task Etag_guards_saves_and_if_match_deletes(string store)
+    {
+        var key = Keys.New("etag");
+        await _api.SaveAsync(store, key, new JsonObject { ["v"] = 1 });
+        var first = await _api.GetExistingAsync(store, key);
+
+        await _api.SaveAsync(store, key, new JsonObject { ["v"] = 2 }, extra: new JsonObject { ["etag"] = first.ETag });
+        var second = await _api.GetExistingAsync(store, key);
+        Assert.Equal("""{"v":2}""", second.Body);
+        Assert.NotEqual(first.ETag, second.ETag);
+
+        // A stale ETag: 409 Conflict with ERR_STATE_SAVE, and nothing changes.
+        var stale = new JsonArray(new JsonObject { ["key"] = key, ["value"] = new JsonObject { ["v"] = 3 }, ["etag"] = first.ETag });
+        using (var conflict = await _api.SaveRawAsync(store, stale))
+            await StateHttp.ExpectErrorAsync(conflict, 409, "ERR_STATE_SAVE", $"save with a stale etag on {store}");
+        var unchanged = await _api.GetExistingAsync(store, key);
+        Assert.Equal("""{"v":2}""", unchanged.Body);
+        Assert.Equal(second.ETag, unchanged.ETag);
+
+        // Delete with a stale If-Match: 409 ERR_STATE_DELETE, still there.
+        using (var badDelete = await _api.DeleteAsync(store, key, ifMatch: first.ETag))
+            await StateHttp.ExpectErrorAsync(badDelete, 409, "ERR_STATE_DELETE", $"delete with a stale If-Match on {store}");
+        Assert.Equal("""{"v":2}""", (await _api.GetExistingAsync(store, key)).Body);
+
+        using (var goodDelete = await _api.DeleteAsync(store, key, ifMatch: second.ETag))
+            await StateHttp.ExpectAsync(goodDelete, HttpStatusCode.NoContent, "delete with the current If-Match");
+        await _api.AssertMissingAsync(store, key);
+    }
+
+    [Theory]
+    [ClassData(typeof(AllStores))]
+    public async Task First_write_concurrency_is_insert_only_without_an_etag(string store)
+    {
+        var key = Keys.New("fw");
+        var firstWrite = new JsonObject { ["options"] = new JsonObject { ["concurrency"] = "first-write" } };
+        await _api.SaveAsync(store, key, "one", extra: firstWrite);
+
+        var again = new JsonArray(new JsonObject { ["key"] = key, ["value"] = "two", ["options"] = new JsonObject { ["concurrency"] = "first-write" } });
+        using (var conflict = await _api.SaveRawAsync(store, again))
+            await StateHttp.ExpectErrorAsync(conflict, 409, "ERR_STATE_SAVE", $"second first-write without etag on {store}");
+        var current = await _api.GetExistingAsync(store, key);
+        Assert.Equal("\"one\"", current.Body);
+
+        // With the current ETag it succeeds; the now-stale ETag then fails.
+        var withEtag = new JsonObject { ["etag"] = current.ETag, ["options"] = new JsonObject { ["concurrency"] = "first-write" } };
+        await _api.SaveAsync(store, key, "three", extra: withEtag);
+        Assert.Equal("\"three\"", (await _api.GetExistingAsync(store, key)).Body);
+        var staleItem = new JsonArray(new JsonObject
+        {
+            ["key"] = key, ["value"] = "four", ["etag"] = current.ETag,
+            ["options"] = new JsonObject { ["concurrency"] = "first-write" },
+        });
+        using (var stale = await _api.SaveRawAsync(store, staleItem))
+            await StateHttp.ExpectErrorAsync(stale, 409, "ERR_STATE_SAVE", $"first-write with a stale etag on {store}");
+        Assert.Equal("\"three\"", (await _api.GetExistingAsync(store, key)).Body);
+    }
+
+    [Theory]
+    [ClassData(typeof(AllStores))]
+    public async Task Bulk_save_applies_every_item_and_bulk_get_reports_missing_keys_with_only_the_key(string store)
+    {
+        var a = Keys.New("bulk-a");
+        var b = Keys.New("bulk-b");
+        var missing = Keys.New("bulk-missing");
+        var items = new JsonArray(
+            new JsonObject { ["key"] = a, ["value"] = new JsonObject { ["n"] = 1 } },
+            new JsonObject { ["key"] = b, ["value"] = "text" });
+        using (var saved = await _api.SaveRawAsync(store, items))
+            await StateHttp.ExpectAsync(saved, HttpStatusCode.NoContent, "bulk save");
+        var etagA = (await _api.GetExistingAsync(store, a)).ETag;
+        var etagB = (await _api.GetExistingAsync(store, b)).ETag;
+
+        var result = await _api.BulkGetAsync(store, a, missing, b);
+        Assert.Equal(3, result.Count);
+        var byKey = result.Select(n => n!.AsObject()).ToDictionary(o => o["key"]!.GetValue<string>());
+        Assert.Equal([a, b, missing], byKey.Keys.Order(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
+
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["n"] = 1 }, byKey[a]["data"]), $"bulk data for {a}: {byKey[a].ToJsonString()}");
+        Assert.Equal(etagA, byKey[a]["etag"]?.GetValue<string>());
+        Assert.Equal("text", byKey[b]["data"]?.GetValue<string>());
+        Assert.Equal(etagB, byKey[b]["etag"]?.GetValue<string>());
+        // Code uses "data"; a missing key is an entry with only its key (no data, no etag, no error).
+        Assert.Equal(["key"], byKey[missing].Select(p => p.Key).ToArray());
+    }
+
+    [Theory]
+    [ClassData(typeof(AllStores))]
+    public async Task Transaction_applies_upserts_and_deletes_in_order(string store)
+    {
+        var upserted = Keys.New("tx-up");
+        var deleted = Keys.New("tx-del");
+        var deleteThenUpsert = Keys.New("tx-du");
+        var upsertThenDelete = Keys.New("tx-ud");
+        await _api.SaveAsync(store, deleted, "old");
+        await _api.SaveAsync(store, deleteThenUpsert, "old");
+
+        var body = new JsonObject
+        {
+            ["operations"] = new JsonArray(
+                Upsert(upserted, new JsonObject { ["x"] = 1 }),
+                Delete(deleted),
+                Delete(Keys.New("tx-never")), // S4: a delete of a missing key inside a transaction succeeds
+                Delete(deleteThenUpsert),
+                Upsert(deleteThenUpsert, "new"),
+                Upsert(upsertThenDelete, "short-lived"),
+                Delete(upsertThenDelete)),
+        };
+        using (var response = await _api.TransactionAsync(store, body))
+        {
+            await StateHttp.ExpectAsync(response, HttpStatusCode.NoContent, $"transaction on {store}");
+            Assert.Equal("", await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal("""{"x":1}""", (await _api.GetExistingAsync(store, upserted)).Body);
+        await _api.AssertMissingAsync(store, deleted);
+        Assert.Equal("\"new\"", (await _api.GetExistingAsync(store, deleteThenUpsert)).Body);
+        await _api.AssertMissingAsync(store, upsertThenDelete);
+    }
+
+    [Theory]
+    [ClassData(typeof(AllStores))]
+    public async Task Transaction_with_a_stale_etag_fails_with_409_and_changes_nothing(string store)
+    {
+        var guarded = Keys.New("txg");
+        var fresh = Keys.New("txf");
+        var victim = Keys.New("txv");
+        await _api.SaveAsync(store, guarded, 1);
+        var staleEtag = (await _api.GetExistingAsync(store, guarded)).ETag;
+        await _api.SaveAsync(store, guarded, 2);
+        await _api.SaveAsync(store, victim, "keep me");
+        var victimBefore = await _api.GetExistingAsync(store, victim);
+
+        var body = new JsonObject
+        {
+            ["operations"] = new JsonArray(
+                Upsert(fresh, "should not exist"),
+                Delete(victim),
+                Upsert(guarded, 3, staleEtag)),
+        };
+        using (var response = await _api.TransactionAsync(store, body))
+            await StateHttp.ExpectErrorAsync(response, 409, "ERR_STATE_TRANSACTION", $"transaction with a stale etag on {store}");
+
+        await _api.AssertMissingAsync(store, fresh);
+        var victimAfter = await _api.GetExistingAsync(store, victim);
+        Assert.Equal("\"keep me\"", victimAfter.Body);
+        Assert.Equal(victimBefore.ETag, victimAfter.ETag);
+        Assert.Equal("2", (await _api.GetExistingAsync(store, guarded)).Body);
+    }
+
+    [Theory]
+    [ClassData(typeof(AllStores))]
+    public async Task Ttl_sets_ttlExpireTime_and_the_value_expires(string store)
+    {
+        var expiring = Keys.New("ttl");
+        var renewed = Keys.New("ttl-renewed");
+        var forever = Keys.New("ttl-forever");
+        var before = DateTimeOffset.UtcNow;
+        await _api.SaveAsync(store, expiring, "bye", query: "?metadata.ttlInSeconds=2");
+        await _api.SaveAsync(store, renewed, "first", query: "?metadata.ttlInSeconds=2");
+        await _api.SaveAsync(store, forever, "stays", query: "?metadata.ttlInSeconds=-1");
+        // Saving again without a TTL removes it (S7).
+        await _api.SaveAsync(store, renewed, "second");
+
+        var read = await _api.GetExistingAsync(store, expiring);
+        Assert.Equal("\"bye\"", read.Body);
+        Assert.True(read.Headers.TryGetValue("metadata.ttlExpireTime", out var expireText), $"GET {store}/{expiring} has no metadata.ttlExpireTime header");
+        Assert.True(DateTimeOffset.TryParse(expireText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var expires),
+            $"ttlExpireTime '{expireText}' is not RFC3339");
+        Assert.InRange(expires, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(4));
+
+        var bulk = await _api.BulkGetAsync(store, expiring);
+        Assert.Equal(expireText, bulk[0]!["metadata"]?["ttlExpireTime"]?.GetValue<string>());
+
+        Assert.False((await _api.GetExistingAsync(store, forever)).Headers.ContainsKey("metadata.ttlExpireTime"), "ttlInSeconds=-1 must not expire");
+        Assert.False((await _api.GetExistingAsync(store, renewed)).Headers.ContainsKey("metadata.ttlExpireTime"), "a save without TTL removes the TTL");
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        StateRead last;
+        do
+        {
+            await Task.Delay(250);
+            last = await _api.GetAsync(store, expiring);
+        }
+        while (last.Status == HttpStatusCode.OK && DateTime.UtcNow < deadline);
+        Assert.True(last.Status == HttpStatusCode.NoContent, $"{store}/{expiring} still readable 20 s after a 2 s TTL: {(int)last.Status} {last.Body}");
+        Assert.True(DateTimeOffset.UtcNow >= expires.AddMilliseconds(-1500), $"{store}/{expiring} vanished at {DateTimeOffset.UtcNow:O}, well before {expires:O}");
+
+        // The others outlive the 2 s.
+        Assert.Equal("\"second\"", (await _api.GetExistingAsync(store, renewed)).Body);
+        Assert.Equal("\"stays\"", (await _api.GetExistingAsync(store, forever)).Body);
+        Assert.Equal(["key"], (await _api.BulkGetAsync(store, expiring))[0]!.AsObject().Select(p => p.Key).ToArray());
+    }
+
+    [Theory]
+    [ClassData(typeof(AllStores))]
+    public async Task Bad_ttl_is_rejected_and_nothing_is_saved(string store)
+    {
+        foreach (var ttl in new[] { "foo", "1.5", "-7" })
+        {
+            var key = Keys.New("badttl");
+            var items = new JsonArray(new JsonObject { ["key"] = key, ["value"] = 1 });
+            using var response = await _api.SaveRawAsync(store, items, $"?metadata.ttlInSeconds={ttl}");
+            // daprd fails the save in the store and reports it as ERR_STATE_SAVE (500).
+            await StateHttp.ExpectErrorAsync(response, 500, "ERR_STATE_SAVE", $"ttlInSeconds={ttl} on {store}");
+            await _api.AssertMissingAsync(store, key);
+        }
+    }
+
+    [Theory]
+    [ClassData(typeof(AllStores))]
+    public async Task Query_filters_sorts_and_pages_when_the_store_reports_QUERY_API(string store)
+    {
+        var capabilities = await Capabilities(store);
+        var run = Guid.NewGuid().ToString("N");
+        var query = new JsonObject
+        {
+            ["filter"] = new JsonObject { ["EQ"] = new JsonObject { ["run"] = run } },
+            ["page"] = new JsonObject { ["limit"] = 2 },
+        };
+        if (!capabilities.Contains("QUERY_API"))
+        {
+            using var unsupported = await _api.QueryAsync(store, query);
+            await StateHttp.ExpectErrorAsync(unsupported, 500, "ERR_STATE_STORE_NOT_SUPPORTED", $"query on {store} without QUERY_API");
+            return;
+        }
+
+        var orgs = new[] { "A", "B", "A", "C", "A" };
+        var keys = new List<string>();
+        for (var i = 0; i < orgs.Length; i++)
+        {
+            var key = Keys.New($"q{i}");
+            keys.Add(key);
+            var doc = new JsonObject
+            {
+                ["run"] = run,
+                ["person"] = new JsonObject { ["org"] = orgs[i], ["id"] = i + 1 },
+                ["city"] = i % 2 == 0 ? "Seattle" : "Portland",
+            };
+            await _api.SaveAsync(store, key, doc, query: "?metadata.contentType=application/json");
+        }
+
+        // EQ on a nested field, AND, sort DESC, and paging through the continuation token.
+        var filtered = new JsonObject
+        {
+            ["filter"] = new JsonObject
+            {
+                ["AND"] = new JsonArray(
+                    new JsonObject { ["EQ"] = new JsonObject { ["run"] = run } },
+                    new JsonObject { ["EQ"] = new JsonObject { ["person.org"] = "A" } }),
+            },
+            ["sort"] = new JsonArray(new JsonObject { ["key"] = "person.id", ["order"] = "DESC" }),
+            ["page"] = new JsonObject { ["limit"] = 2 },
+        };
+        var pages = await QueryAllPages(store, filtered);
+        Assert.True(pages.Count >= 2, $"limit 2 over 3 matches should take 2 pages, got {pages.Count}");
+        Assert.Equal(2, pages[0].Count);
+        var rows = pages.SelectMany(p => p).ToList();
+        Assert.Equal([5, 3, 1], rows.Select(r => r["data"]!["person"]!["id"]!.GetValue<int>()).ToArray());
+        Assert.Equal([keys[4], keys[2], keys[0]], rows.Select(r => r["key"]!.GetValue<string>()).ToArray());
+        foreach (var r in rows)
+        {
+            var read = await _api.GetExistingAsync(store, r["key"]!.GetValue<string>());
+            Assert.Equal(read.ETag, r["etag"]?.GetValue<string>());
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(read.Body), r["data"]), $"query data differs from GET: {r.ToJsonString()} vs {read.Body}");
+        }
+
+        // IN and OR, sorted ASC.
+        var inOr = new JsonObject
+        {
+            ["filter"] = new JsonObject
+            {
+                ["AND"] = new JsonArray(
+                    new JsonObject { ["EQ"] = new JsonObject { ["run"] = run } },
+                    new JsonObject
+                    {
+                        ["OR"] = new JsonArray(
+                            new JsonObject { ["IN"] = new JsonObject { ["person.org"] = new JsonArray("B", "C") } },
+                            new JsonObject { ["EQ"] = new JsonObject { ["person.id"] = 1 } }),
+                    }),
+            },
+            ["sort"] = new JsonArray(new JsonObject { ["key"] = "person.id", ["order"] = "ASC" }),
+        };
+        var all = (await QueryAllPages(store, inOr)).SelectMany(p => p).ToList();
+        Assert.Equal([1, 2, 4], all.Select(r => r["data"]!["person"]!["id"]!.GetValue<int>()).ToArray());
+    }
+
+    private async Task<List<List<JsonObject>>> QueryAllPages(string store, JsonObject query)
+    {
+        var pages = new List<List<JsonObject>>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await _api.QueryAsync(store, query);
+            var body = await StateHttp.ExpectAsync(response, HttpStatusCode.OK, $"query on {store}");
+            var json = JsonNode.Parse(body)!.AsObject();
+            var results = json["results"]?.AsArray().Select(r => r!.AsObject()).ToList() ?? [];
+            if (results.Count > 0) pages.Add(results);
+            var token = json["token"]?.GetValue<string>();
+            var limit = query["page"]?["limit"]?.GetValue<int>();
+            if (string.IsNullOrEmpty(token) || limit is null || results.Count < limit) return pages;
+            query = query.DeepClone().AsObject();
+            query["page"]!["token"] = token;
+        }
+        throw new Xunit.Sdk.XunitException($"query on {store} still had pages after 10 requests");
+    }
+
+    private async Task<HashSet<string>> Capabilities(string store)
+    {
+        var metadata = JsonNode.Parse(await fixture.Runtime.Http.GetStringAsync("/v1.0/metadata"))!;
+        var component = metadata["components"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == store)!;
+        return [.. component["capabilities"]!.AsArray().Select(c => c!.GetValue<string>())];
+    }
+
+    private static JsonObject Upsert(string key, JsonNode value, string? etag = null)
+    {
+        var request = new JsonObject { ["key"] = key, ["value"] = value };
+        if (etag is not null) request["etag"] = etag;
+        return new JsonObject { ["operation"] = "upsert", ["request"] = request };
+    }
+
+    private static JsonObject Delete(string key) =>
+        new() { ["operation"] = "delete", ["request"] = new JsonObject { ["key"] = key } };
+}
