@@ -24,6 +24,12 @@ internal sealed class BenchOptions
     /// <summary>Rows whose label contains any of these (case-insensitive) run; empty runs all.</summary>
     public string[] Filters { get; set; } = [];
     public bool SkipKestrel { get; set; }
+    /// <summary>Times the whole row plan is repeated; rows are reported as the median over rounds.</summary>
+    public int Rounds { get; set; } = 1;
+    /// <summary>Untimed save+get per target before the first row, so JIT tiering is done in every process.</summary>
+    public TimeSpan InitialWarmup { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Extra environment for the runtime process (e.g. DOTNET_PerfMapEnabled=1 to profile it with perf).</summary>
+    public Dictionary<string, string> RuntimeEnvironment { get; } = new(StringComparer.Ordinal);
 
     public static BenchOptions Parse(string[] args)
     {
@@ -52,6 +58,13 @@ internal sealed class BenchOptions
                 case "--ops": o.Ops = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--filter": o.Filters = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--no-kestrel": o.SkipKestrel = true; break;
+                case "--rounds": o.Rounds = PositiveInt(Next()); break;
+                case "--initial-warmup": o.InitialWarmup = Seconds(Next()); break;
+                case "--runtime-env":
+                    var kv = Next().Split('=', 2);
+                    if (kv.Length != 2 || kv[0].Length == 0) throw new ArgumentException("--runtime-env takes NAME=VALUE");
+                    o.RuntimeEnvironment[kv[0]] = kv[1];
+                    break;
                 default:
                     if (a.StartsWith('-')) throw new ArgumentException($"unknown option {a}");
                     o.Scenario = a;
@@ -88,6 +101,9 @@ internal sealed class BenchOptions
           --ops LIST           save+get,get,save (default all three)
           --filter LIST        only rows whose label contains one of these words
           --no-kestrel         skip the bare Kestrel baseline rows
+          --rounds N           repeat the whole plan N times, rows interleaved; report medians (default 1)
+          --initial-warmup S   untimed save+get per target before the first row (default 5)
+          --runtime-env K=V    extra environment variable for the runtime process; repeatable
         """;
 
     private static TimeSpan Seconds(string s) =>

@@ -18,7 +18,8 @@ internal sealed record RowResult(
     double MaxMs,
     long Errors,
     string? FirstError,
-    IReadOnlyDictionary<string, double> CpuMicrosPerOp)
+    IReadOnlyDictionary<string, double> CpuMicrosPerOp,
+    double OtherCores)
 {
     public double OpsPerSecond => Elapsed > TimeSpan.Zero ? Ops / Elapsed.TotalSeconds : 0;
 }
@@ -33,29 +34,46 @@ internal sealed class RowRunner(IReadOnlyList<CpuProbe> probes)
     private const int MaxErrorsPerRow = 100;
     private long[] _samples = new long[1];
 
+    /// <summary>Runs the op untimed: JIT tiering, connections, grain activations.</summary>
+    public async Task WarmAsync(int callers, BenchOp op, LoopLimits warmup)
+    {
+        if (_samples.Length < warmup.MaxOps) _samples = new long[warmup.MaxOps];
+        await LoopAsync(callers, op, warmup);
+    }
+
     public async Task<RowResult> RunAsync(string label, int callers, BenchOp op, LoopLimits warmup, LoopLimits measure)
     {
         if (_samples.Length < Math.Max(warmup.MaxOps, measure.MaxOps)) _samples = new long[Math.Max(warmup.MaxOps, measure.MaxOps)];
-        await LoopAsync(callers, op, warmup); // untimed; also opens connections and activates grains
+        await LoopAsync(callers, op, warmup);
 
         // Let the previous row's garbage go now rather than in the middle of this row.
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var cpuBefore = probes.Select(p => p.Read()).ToArray();
+        var machineBefore = MachineCpu.BusyTime();
         var loop = await LoopAsync(callers, op, measure);
+        var machineAfter = MachineCpu.BusyTime();
         var cpuAfter = probes.Select(p => p.Read()).ToArray();
 
         var n = (int)loop.Ops;
         Array.Sort(_samples, 0, n);
         var cpu = new Dictionary<string, double>();
+        var ours = TimeSpan.Zero;
         for (var i = 0; i < probes.Count; i++)
         {
             if (cpuBefore[i] is { } before && cpuAfter[i] is { } after && n > 0)
+            {
                 cpu[probes[i].Name] = (after - before).TotalMicroseconds / n;
+                ours += after - before;
+            }
         }
+        // CPU the rest of the machine used meanwhile (other builds, tests...), in cores: the noise indicator.
+        var others = machineBefore is { } mb && machineAfter is { } ma && loop.Elapsed > TimeSpan.Zero
+            ? Math.Max(0, (ma - mb - ours).TotalSeconds / loop.Elapsed.TotalSeconds)
+            : double.NaN;
         return new RowResult(label, callers, n, loop.Elapsed,
             Percentile(n, 0.50), Percentile(n, 0.99), n > 0 ? ToMs(_samples[n - 1]) : double.NaN,
-            loop.Errors, loop.FirstError, cpu);
+            loop.Errors, loop.FirstError, cpu, others);
     }
 
     private readonly record struct LoopOutcome(long Ops, TimeSpan Elapsed, long Errors, string? FirstError);
@@ -128,6 +146,30 @@ internal sealed class CpuProbe(string name, Func<Process?> process)
             return p.TotalProcessorTime;
         }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>Busy CPU time of the whole machine since boot, from /proc/stat (all CPUs, in USER_HZ ticks of 10 ms).</summary>
+internal static class MachineCpu
+{
+    private const double TicksPerSecond = 100;
+
+    public static TimeSpan? BusyTime()
+    {
+        try
+        {
+            using var reader = new StreamReader("/proc/stat");
+            var fields = reader.ReadLine()?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields is null || fields[0] != "cpu" || fields.Length < 9) return null;
+            // user nice system idle iowait irq softirq steal: everything but idle and iowait is busy.
+            long busy = 0;
+            foreach (var i in new[] { 1, 2, 3, 6, 7, 8 }) busy += long.Parse(fields[i], System.Globalization.CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(busy / TicksPerSecond);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
             return null;
         }

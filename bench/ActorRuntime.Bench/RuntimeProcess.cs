@@ -59,7 +59,8 @@ internal sealed class RuntimeProcess : IAsyncDisposable
         return built;
     }
 
-    public static async Task<RuntimeProcess> StartAsync(string actorrtDll, string appId, string resourcesDir, string logPath, HttpClient http)
+    public static async Task<RuntimeProcess> StartAsync(string actorrtDll, string appId, string resourcesDir, string logPath, HttpClient http,
+        IReadOnlyDictionary<string, string> extraEnvironment)
     {
         var home = Directory.CreateTempSubdirectory("actorrt-bench-home-").FullName;
         var httpPort = FreePort();
@@ -75,6 +76,7 @@ internal sealed class RuntimeProcess : IAsyncDisposable
             psi.ArgumentList.Add(a);
         psi.Environment["ACTORRT_HOME"] = home;
         psi.Environment["ACTORRT_CLUSTER"] = "inprocess";
+        foreach (var (k, v) in extraEnvironment) psi.Environment[k] = v;
 
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };

@@ -11,7 +11,7 @@ internal enum TargetKind { Direct, Gateway, Baseline }
 
 internal sealed record TargetSpec(string Name, string Store, TargetKind Kind, IStateTarget Target);
 
-internal sealed record MeasuredRow(TargetSpec Spec, string Op, RowResult Result);
+internal sealed record MeasuredRow(TargetSpec Spec, string Op, int Round, RowResult Result);
 
 /// <summary>
 /// The <c>state</c> scenario. Rows are run grouped by (callers, op), every target back to back, so a gateway row and
@@ -68,12 +68,12 @@ internal static class StateScenario
         Console.Error.WriteLine($"bench: starting {actorrt} (log: {logPath})");
         var payloads = new Payloads(o.Keys, o.PayloadBytes);
         var rows = new List<MeasuredRow>();
-        var runtime = await RuntimeProcess.StartAsync(actorrt, o.AppId, resources, logPath, http);
+        var runtime = await RuntimeProcess.StartAsync(actorrt, o.AppId, resources, logPath, http, o.RuntimeEnvironment);
         KestrelBaseline? kestrel = null;
         GrpcChannel? gatewayChannel = null, baselineChannel = null;
         try
         {
-            Console.Error.WriteLine($"bench: runtime healthy on HTTP {runtime.HttpPort}, gRPC {runtime.GrpcPort}");
+            Console.Error.WriteLine($"bench: runtime (pid {runtime.Process.Id}) healthy on HTTP {runtime.HttpPort}, gRPC {runtime.GrpcPort}");
             gatewayChannel = NewChannel(runtime.GrpcPort);
             var gatewayUrl = $"http://127.0.0.1:{runtime.HttpPort}";
             var gatewayGrpc = new DaprGrpc.Dapr.DaprClient(gatewayChannel);
@@ -114,14 +114,24 @@ internal static class StateScenario
             var measure = new LoopLimits(o.RowDuration, o.RowMaxOps);
             var planned = (from c in o.Callers from op in o.Ops from t in targets select (c, op, t))
                 .Where(r => Selected(o, Label(r.t, r.op, r.c))).ToList();
-            Console.Error.WriteLine($"bench: {planned.Count} rows, each ≤ {o.RowDuration.TotalSeconds:0.#} s or ≤ {o.RowMaxOps:N0} ops after a warm-up of ≤ {o.WarmupDuration.TotalSeconds:0.#} s or ≤ {o.WarmupMaxOps:N0} ops");
-            foreach (var (callers, op, t) in planned)
+
+            Console.Error.WriteLine($"bench: initial warm-up, save+get from {o.Callers.Max()} callers for ≤ {o.InitialWarmup.TotalSeconds:0.#} s per target");
+            foreach (var t in targets.Where(t => planned.Any(p => p.t == t)))
+                await runner.WarmAsync(o.Callers.Max(), Operation(t.Target, "save+get", payloads.Count), new LoopLimits(o.InitialWarmup, 100_000));
+
+            Console.Error.WriteLine($"bench: {planned.Count} rows x {o.Rounds} round(s), each ≤ {o.RowDuration.TotalSeconds:0.#} s or ≤ {o.RowMaxOps:N0} ops after a warm-up of ≤ {o.WarmupDuration.TotalSeconds:0.#} s or ≤ {o.WarmupMaxOps:N0} ops");
+            for (var round = 1; round <= o.Rounds; round++)
             {
-                var label = Label(t, op, callers);
-                var result = await runner.RunAsync(label, callers, Operation(t.Target, op, payloads.Count), warmup, measure);
-                rows.Add(new MeasuredRow(t, op, result));
-                Console.Error.WriteLine($"  {label,-50} {result.OpsPerSecond,10:N0} ops/s  p50 {result.P50Ms,7:0.000} ms  p99 {result.P99Ms,7:0.000} ms" +
-                    (result.Errors > 0 ? $"  {result.Errors} errors: {result.FirstError}" : ""));
+                foreach (var (callers, op, t) in planned)
+                {
+                    var label = Label(t, op, callers);
+                    var threadsBefore = ThreadCount(runtime.Process);
+                    var result = await runner.RunAsync(label, callers, Operation(t.Target, op, payloads.Count), warmup, measure);
+                    rows.Add(new MeasuredRow(t, op, round, result));
+                    Console.Error.WriteLine($"  r{round} {label,-50} {result.OpsPerSecond,10:N0} ops/s  p50 {result.P50Ms,7:0.000} ms  p99 {result.P99Ms,7:0.000} ms" +
+                        $"  others {result.OtherCores:0.00} cores  runtime threads {threadsBefore}->{ThreadCount(runtime.Process)}" +
+                        (result.Errors > 0 ? $"  {result.Errors} errors: {result.FirstError}" : ""));
+                }
             }
 
             await DeleteBenchKeysAsync(db, o.AppId, payloads, directString, directScript);
@@ -143,6 +153,12 @@ internal static class StateScenario
         Console.WriteLine(markdown);
         Console.Error.WriteLine($"bench: results written to {resultFile} (and state-latest.md beside it); runtime log {logPath}");
         return rows.Any(r => r.Result.Errors > 0) ? 1 : 0;
+    }
+
+    private static int ThreadCount(Process p)
+    {
+        try { p.Refresh(); return p.Threads.Count; }
+        catch (InvalidOperationException) { return -1; }
     }
 
     internal static string Label(TargetSpec t, string op, int callers) => $"{t.Name} [{t.Store}] {op} x{callers}";

@@ -26,6 +26,10 @@ public static class LocalMachineClustering
         var file = Path.GetFullPath(databaseFile);
         SqliteClusteringSchema.Apply(file);
         var connectionString = SqliteClusteringSchema.ConnectionString(file);
+        // On one machine we can tell a dead silo from a slow one: its process is gone. Declaring those dead up front
+        // spares a restart after `kill -9` the wait for Orleans to time out their stale rows.
+        DeadLocalSilos.Reap(connectionString, options.ClusterId);
+        builder.Configure<SiloOptions>(o => o.SiloName = DeadLocalSilos.SiloNameForThisProcess());
 
         var siloPort = options.SiloPort is > 0 ? options.SiloPort.Value : FreePorts.Next();
         var gatewayPort = options.GatewayPort switch
@@ -75,6 +79,10 @@ public static class LocalMachineClustering
         var file = Path.GetFullPath(databaseFile);
         SqliteClusteringSchema.Apply(file);
         var connectionString = SqliteClusteringSchema.ConnectionString(file);
+        // On one machine we can tell a dead silo from a slow one: its process is gone. Declaring those dead up front
+        // spares a restart after `kill -9` the wait for Orleans to time out their stale rows.
+        DeadLocalSilos.Reap(connectionString, options.ClusterId);
+        builder.Configure<SiloOptions>(o => o.SiloName = DeadLocalSilos.SiloNameForThisProcess());
 
         builder.UseAdoNetClustering(o =>
         {

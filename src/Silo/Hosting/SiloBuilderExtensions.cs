@@ -1,36 +1,56 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
-using System.Net.Sockets;
+using ActorRuntime.Components.Hosting;
 using ActorRuntime.Silo.Clustering;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
 namespace ActorRuntime.Silo.Hosting;
 
 public static class SiloBuilderExtensions
 {
-    /// <summary>Configures a silo of the ActorRuntime cluster: clustering, and the runtime's grain defaults.</summary>
+    /// <summary>
+    /// Makes this silo part of an ActorRuntime cluster: membership as <see cref="ActorRuntimeSiloOptions.Cluster"/> says,
+    /// and the runtime's grains with the component catalog they need. Use it in <c>actorrt</c> or in your own host,
+    /// beside your own grains.
+    /// </summary>
     public static ISiloBuilder AddActorRuntimeSilo(this ISiloBuilder silo, Action<ActorRuntimeSiloOptions>? configure = null)
     {
         var options = new ActorRuntimeSiloOptions();
         configure?.Invoke(options);
+        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
         switch (options.Cluster)
         {
             case ClusterMode.InProcess:
-                silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort(), serviceId: "actorrt", clusterId: "actorrt-inproc");
+                silo.UseLocalhostClustering(siloPort: FreePorts.Next(), gatewayPort: FreePorts.Next(), serviceId: "actorrt", clusterId: "actorrt-inproc");
                 break;
             case ClusterMode.LocalMachine:
-                silo.UseLocalMachineClustering(options.LocalMachineDatabase
-                    ?? throw new InvalidOperationException("LocalMachineDatabase is required for the local-machine cluster"));
+                silo.UseLocalMachineClustering(options.LocalMachineDatabase!);
+                break;
+            case ClusterMode.PostgreSql:
+                silo.UsePostgresClustering(options.ConnectionString!);
+                ConfigureNetwork(silo, options);
+                break;
+            case ClusterMode.Redis:
+                silo.UseRedisClustering(options.ConnectionString!);
+                ConfigureNetwork(silo, options);
                 break;
         }
+        silo.Services.AddComponentCatalog();
         silo.Services.Configure<GrainCollectionOptions>(o => o.CollectionQuantum = TimeSpan.FromSeconds(30));
         return silo;
     }
 
-    internal static int FreePort()
+    private static void ConfigureNetwork(ISiloBuilder silo, ActorRuntimeSiloOptions o)
     {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
+        silo.Configure<ClusterOptions>(c =>
+        {
+            c.ClusterId = o.ClusterId;
+            c.ServiceId = o.ServiceId;
+        });
+        var siloPort = o.SiloPort == 0 ? FreePorts.Next() : o.SiloPort;
+        var gatewayPort = o.GatewayPort == 0 ? FreePorts.Next() : o.GatewayPort;
+        silo.ConfigureEndpoints(IPAddress.Parse(o.AdvertisedAddress), siloPort, gatewayPort);
     }
 }

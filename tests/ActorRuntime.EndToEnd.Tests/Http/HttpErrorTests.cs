@@ -42,7 +42,7 @@ public sealed class HttpErrorTests(StateRuntimeFixture fixture)
             await StateHttp.ExpectErrorAsync(r, 400, "ERR_MALFORMED_REQUEST", "DELETE of a key with ||");
         using (var r = await _api.PostAsync($"/v1.0/state/{store}/bulk", $$"""{"keys":["fine","{{key}}"]}"""))
             await StateHttp.ExpectErrorAsync(r, 400, "ERR_MALFORMED_REQUEST", "bulk get of a key with ||");
-        var tx = $$"""{"operations":[{"operation":"upsert","request":{"key":"{{key}}","value":1}}]}""";
+        var tx = $$$"""{"operations":[{"operation":"upsert","request":{"key":"{{{key}}}","value":1}}]}""";
         using (var r = await _api.PostAsync($"/v1.0/state/{store}/transaction", tx))
             await StateHttp.ExpectErrorAsync(r, 400, "ERR_MALFORMED_REQUEST", "transaction on a key with ||");
     }
@@ -79,7 +79,7 @@ public sealed class HttpErrorTests(StateRuntimeFixture fixture)
     public async Task Unknown_transaction_operation_is_400_ERR_NOT_SUPPORTED_STATE_OPERATION(string store)
     {
         var key = Keys.New("badop");
-        var tx = $$"""{"operations":[{"operation":"upsert","request":{"key":"{{key}}","value":1}},{"operation":"merge","request":{"key":"{{key}}","value":2}}]}""";
+        var tx = $$$"""{"operations":[{"operation":"upsert","request":{"key":"{{{key}}}","value":1}},{"operation":"merge","request":{"key":"{{{key}}}","value":2}}]}""";
         using var r = await _api.PostAsync($"/v1.0/state/{store}/transaction", tx);
         await StateHttp.ExpectErrorAsync(r, 400, "ERR_NOT_SUPPORTED_STATE_OPERATION", $"transaction with operation 'merge' on {store}");
         await _api.AssertMissingAsync(store, key);

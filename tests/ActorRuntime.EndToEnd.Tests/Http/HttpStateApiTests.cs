@@ -349,6 +349,155 @@ public sealed class HttpStateApiTests(StateRuntimeFixture fixture)
         Assert.Equal([1, 2, 4], all.Select(r => r["data"]!["person"]!["id"]!.GetValue<int>()).ToArray());
     }
 
+    [Theory]
+    [ClassData(typeof(AllStores))]
+    public async Task Save_or_delete_with_an_etag_of_a_deleted_key_conflicts(string store)
+    {
+        // An ETag in the store's own format, but for a value that is gone: a conditional write cannot succeed.
+        var key = Keys.New("gone");
+        await _api.SaveAsync(store, key, "v");
+        var etag = (await _api.GetExistingAsync(store, key)).ETag;
+        using (var deleted = await _api.DeleteAsync(store, key))
+            await StateHttp.ExpectAsync(deleted, HttpStatusCode.NoContent, "delete");
+
+        using (var save = await _api.SaveRawAsync(store, new JsonArray(new JsonObject { ["key"] = key, ["value"] = "again", ["etag"] = etag })))
+            await StateHttp.ExpectErrorAsync(save, 409, "ERR_STATE_SAVE", $"save with the etag of a deleted key on {store}");
+        await _api.AssertMissingAsync(store, key);
+        using (var delete = await _api.DeleteAsync(store, key, ifMatch: etag))
+            await StateHttp.ExpectErrorAsync(delete, 409, "ERR_STATE_DELETE", $"delete with the etag of a deleted key on {store}");
+    }
+
+    [Theory]
+    [ClassData(typeof(AllStores))]
+    public async Task Bulk_save_with_one_stale_etag_still_applies_the_other_items(string store)
+    {
+        // S5: each item of a bulk save stands alone; the request reports the conflict.
+        var guarded = Keys.New("bulk-guarded");
+        var free = Keys.New("bulk-free");
+        await _api.SaveAsync(store, guarded, 1);
+        var stale = (await _api.GetExistingAsync(store, guarded)).ETag;
+        await _api.SaveAsync(store, guarded, 2);
+
+        var items = new JsonArray(
+            new JsonObject { ["key"] = guarded, ["value"] = 3, ["etag"] = stale },
+            new JsonObject { ["key"] = free, ["value"] = "applied" });
+        using (var response = await _api.SaveRawAsync(store, items))
+            await StateHttp.ExpectErrorAsync(response, 409, "ERR_STATE_SAVE", $"bulk save with one stale etag on {store}");
+        Assert.Equal("2", (await _api.GetExistingAsync(store, guarded)).Body);
+        Assert.Equal("\"applied\"", (await _api.GetExistingAsync(store, free)).Body);
+    }
+
+    [Theory]
+    [ClassData(typeof(AllStores))]
+    public async Task Concurrent_conditional_writes_have_exactly_one_winner(string store)
+    {
+        const int writers = 12;
+        var key = Keys.New("race");
+        await _api.SaveAsync(store, key, 0);
+        var etag = (await _api.GetExistingAsync(store, key)).ETag;
+        var sameEtag = await Task.WhenAll(Enumerable.Range(1, writers).Select(async i =>
+        {
+            using var r = await _api.SaveRawAsync(store, new JsonArray(new JsonObject { ["key"] = key, ["value"] = i, ["etag"] = etag }));
+            return ((int)r.StatusCode, i);
+        }));
+        var winners = sameEtag.Where(r => r.Item1 == 204).ToList();
+        Assert.True(winners.Count == 1, $"{store}: {winners.Count} writes with the same etag succeeded: {string.Join(",", sameEtag.Select(r => r.Item1))}");
+        Assert.All(sameEtag.Where(r => r.Item1 != 204), r => Assert.Equal(409, r.Item1));
+        Assert.Equal(winners[0].i.ToString(CultureInfo.InvariantCulture), (await _api.GetExistingAsync(store, key)).Body);
+
+        // First-write inserts of a new key: one wins, the rest conflict.
+        var fresh = Keys.New("race-fw");
+        var inserts = await Task.WhenAll(Enumerable.Range(1, writers).Select(async i =>
+        {
+            using var r = await _api.SaveRawAsync(store, new JsonArray(new JsonObject
+            {
+                ["key"] = fresh, ["value"] = i, ["options"] = new JsonObject { ["concurrency"] = "first-write" },
+            }));
+            return ((int)r.StatusCode, i);
+        }));
+        var inserted = inserts.Where(r => r.Item1 == 204).ToList();
+        Assert.True(inserted.Count == 1, $"{store}: {inserted.Count} first-write inserts succeeded: {string.Join(",", inserts.Select(r => r.Item1))}");
+        Assert.Equal(inserted[0].i.ToString(CultureInfo.InvariantCulture), (await _api.GetExistingAsync(store, fresh)).Body);
+    }
+
+    [Theory]
+    [ClassData(typeof(AllStores))]
+    public async Task Transaction_items_carry_their_own_ttl(string store)
+    {
+        var key = Keys.New("tx-ttl");
+        var body = new JsonObject
+        {
+            ["operations"] = new JsonArray(new JsonObject
+            {
+                ["operation"] = "upsert",
+                ["request"] = new JsonObject { ["key"] = key, ["value"] = 1, ["metadata"] = new JsonObject { ["ttlInSeconds"] = "100" } },
+            }),
+        };
+        using (var r = await _api.TransactionAsync(store, body))
+            await StateHttp.ExpectAsync(r, HttpStatusCode.NoContent, "transaction with a ttl");
+        var read = await _api.GetExistingAsync(store, key);
+        Assert.True(read.Headers.TryGetValue("metadata.ttlExpireTime", out var expire), $"{store}: no ttlExpireTime after a transactional upsert with ttlInSeconds");
+        var expires = DateTimeOffset.Parse(expire!, CultureInfo.InvariantCulture);
+        Assert.InRange(expires, DateTimeOffset.UtcNow.AddSeconds(90), DateTimeOffset.UtcNow.AddSeconds(102));
+    }
+
+    [Theory]
+    [ClassData(typeof(AllStores))]
+    public async Task Keys_are_case_sensitive_and_may_hold_unicode_spaces_and_punctuation(string store)
+    {
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var keys = new[] { $"Case-{id}", $"case-{id}", $"ключ 日本 a+b%c-{id}", $"semi;colon:at@{id}" };
+        var items = new JsonArray([.. keys.Select((k, i) => (JsonNode)new JsonObject { ["key"] = k, ["value"] = i })]);
+        using (var saved = await _api.SaveRawAsync(store, items))
+            await StateHttp.ExpectAsync(saved, HttpStatusCode.NoContent, "save of unusual keys");
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var read = await _api.GetExistingAsync(store, Uri.EscapeDataString(keys[i]));
+            Assert.True(read.Body == i.ToString(CultureInfo.InvariantCulture), $"{store}: key '{keys[i]}' read {read.Body}, expected {i}");
+        }
+        var bulk = await _api.BulkGetAsync(store, keys);
+        var byKey = bulk.ToDictionary(b => b!["key"]!.GetValue<string>(), b => b!["data"]?.ToJsonString());
+        for (var i = 0; i < keys.Length; i++)
+            Assert.True(byKey.TryGetValue(keys[i], out var data) && data == i.ToString(CultureInfo.InvariantCulture), $"{store}: bulk get of '{keys[i]}' gave {data}");
+        foreach (var k in keys)
+        {
+            using var deleted = await _api.DeleteAsync(store, Uri.EscapeDataString(k));
+            await StateHttp.ExpectAsync(deleted, HttpStatusCode.NoContent, $"delete '{k}'");
+            await _api.AssertMissingAsync(store, Uri.EscapeDataString(k));
+        }
+    }
+
+    [Theory]
+    [ClassData(typeof(AllStores))]
+    public async Task Large_values_round_trip_and_an_empty_save_is_accepted(string store)
+    {
+        var key = Keys.New("big");
+        var big = "\"" + string.Concat(Enumerable.Range(0, 300_000 / 36).Select(_ => Guid.NewGuid().ToString())) + "\"";
+        await _api.SaveJsonTextAsync(store, key, big);
+        Assert.Equal(big, (await _api.GetExistingAsync(store, key)).Body);
+        await _api.SaveJsonTextAsync(store, key, big.Replace('a', 'b'));
+        Assert.Equal(big.Replace('a', 'b'), (await _api.GetExistingAsync(store, key)).Body);
+
+        using var empty = await _api.SaveRawAsync(store, new JsonArray());
+        await StateHttp.ExpectAsync(empty, HttpStatusCode.NoContent, "save of an empty array");
+    }
+
+    [Fact]
+    public async Task Body_over_the_4_MB_default_limit_is_rejected()
+    {
+        var key = Keys.New("huge");
+        var huge = "\"" + new string('x', 5 * 1024 * 1024) + "\"";
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1.0/state/{StateRuntimeFixture.Sqlite}")
+        {
+            Content = StateHttp.Json($"[{{\"key\":\"{key}\",\"value\":{huge}}}]"),
+        };
+        // With 100-continue the server can refuse by Content-Length before the client sends 5 MB into a closed socket.
+        request.Headers.ExpectContinue = true;
+        using var response = await _api.Client.SendAsync(request);
+        await StateHttp.ExpectErrorAsync(response, 413, "ERR_MALFORMED_REQUEST", "a 5 MB body with the default 4 MB limit");
+        await _api.AssertMissingAsync(StateRuntimeFixture.Sqlite, key);
+    }
+
     private async Task<List<List<JsonObject>>> QueryAllPages(string store, JsonObject query)
     {
         var pages = new List<List<JsonObject>>();

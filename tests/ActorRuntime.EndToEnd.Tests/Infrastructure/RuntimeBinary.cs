@@ -35,7 +35,9 @@ public static class RuntimeBinary
 
     private static string FromEnvironment(string value)
     {
+        // A relative path is taken from the current directory, else from the repository root (dotnet test runs in bin/).
         var path = Path.GetFullPath(value);
+        if (!Path.IsPathRooted(value) && !File.Exists(path) && !Directory.Exists(path)) path = Path.GetFullPath(Path.Combine(RepoPaths.Root, value));
         if (Directory.Exists(path)) path = Path.Combine(path, "actorrt.dll");
         if (!File.Exists(path)) throw new InvalidOperationException($"{BinEnvVar}={value}: no actorrt.dll at {path}");
         return path;

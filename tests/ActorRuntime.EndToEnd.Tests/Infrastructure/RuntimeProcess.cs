@@ -79,7 +79,7 @@ public sealed class RuntimeProcess : IAsyncDisposable
             var runtime = Launch(dll, sandbox, http, grpc, options);
             try
             {
-                await runtime.WaitUntilHealthyAsync(options.StartTimeout);
+                await runtime.WaitUntilHealthyAsync(options.StartTimeout, options.HealthPath);
                 return runtime;
             }
             catch (RuntimeStartException ex) when (attempt < MaxStartAttempts && ex.PortConflict)
@@ -145,8 +145,8 @@ public sealed class RuntimeProcess : IAsyncDisposable
         catch (InvalidOperationException) { return -1; }
     }
 
-    /// <summary>Polls <c>GET /v1.0/healthz</c> until 204; fails at once if the process exits meanwhile.</summary>
-    public async Task WaitUntilHealthyAsync(TimeSpan timeout)
+    /// <summary>Polls <paramref name="healthPath"/> until 204; fails at once if the process exits meanwhile.</summary>
+    public async Task WaitUntilHealthyAsync(TimeSpan timeout, string healthPath = "/v1.0/healthz")
     {
         using var probe = new HttpClient { BaseAddress = HttpEndpoint, Timeout = TimeSpan.FromSeconds(2) };
         var sw = Stopwatch.StartNew();
@@ -163,7 +163,7 @@ public sealed class RuntimeProcess : IAsyncDisposable
             }
             try
             {
-                using var response = await probe.GetAsync("/v1.0/healthz");
+                using var response = await probe.GetAsync(healthPath);
                 if (response.StatusCode == HttpStatusCode.NoContent) return;
                 last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
             }
@@ -250,6 +250,8 @@ public sealed record RuntimeStartOptions
     public string Cluster { get; init; } = "inprocess";
     public string LogLevel { get; init; } = "info";
     public TimeSpan StartTimeout { get; init; } = RuntimeProcess.DefaultStartTimeout;
+    /// <summary>What "started" means: <c>/v1.0/healthz</c> (app channel ready too) or <c>/v1.0/healthz/outbound</c>.</summary>
+    public string HealthPath { get; init; } = "/v1.0/healthz";
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
