@@ -8,6 +8,8 @@ try
         "run" => await RunCommand.ExecuteAsync(args[1..]),
         "stop" => await StopCommand.ExecuteAsync(args[1..]),
         "list" => ListCommand.Execute(),
+        "silo" => await SiloCommand.ExecuteAsync(args[1..]),
+        "gateway" => await GatewayCommand.ExecuteAsync(args[1..]),
         null or "help" or "--help" or "-h" => PrintUsage(),
         var other => throw new UsageException($"unknown command '{other}'"),
     };

@@ -74,6 +74,13 @@ public sealed partial class ComponentRegistry
         _ready = true;
     }
 
+    /// <summary>Ready without connecting: the stores are used by silos elsewhere, this process only needs their definitions.</summary>
+    public Task MarkDefinedOnly()
+    {
+        _ready = true;
+        return Task.CompletedTask;
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Component loaded: {Name} ({Type})")]
     private partial void LogComponentLoaded(string name, string type);
 

@@ -23,7 +23,7 @@ internal static class RunCommand
         var apps = cl.Get("run-file") is { } runFile ? RunFile.Load(runFile) : [RunFlags.ToOptions(cl)];
         var multi = apps.Count > 1 || cl.Has("run-file");
         var cluster = Environment.GetEnvironmentVariable("ACTORRT_CLUSTER")?.ToLowerInvariant() == "inprocess"
-            ? ClusterMode.InProcess : ClusterMode.LocalMachine;
+            ? ClusterMode.InProcess : ClusterMode.Localhost;
 
         using var stop = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });

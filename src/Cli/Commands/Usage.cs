@@ -12,15 +12,19 @@ internal static class Usage
               actorrt run -f <dapr.yaml|folder>           run every app of a multi-app run file
               actorrt stop --app-id <id> | -f <file>      stop a running app and its runtime
               actorrt list                                list the apps running on this machine
+              actorrt silo [flags]                        run a silo of a cluster (localhost, postgresql, redis)
+              actorrt gateway --app-id <id> [flags]       run an app's gateway as a client of a cluster
 
             'actorrt run --help' lists the run flags.
             """);
     }
 
-    public static void PrintRun()
+    public static void PrintRun() => PrintFlags("actorrt run [flags] [-- <app command...>]", RunFlags.All);
+
+    public static void PrintFlags(string usage, IReadOnlyList<FlagSpec> flags)
     {
-        Console.WriteLine("Usage: actorrt run [flags] [-- <app command...>]\n\nFlags:");
-        foreach (var f in RunFlags.All)
+        Console.WriteLine($"Usage: {usage}\n\nFlags:");
+        foreach (var f in flags)
         {
             var aliases = string.Join(", ", f.Aliases.Select(a => a.Length == 1 ? "-" + a : "--" + a));
             Console.WriteLine($"  --{f.Name,-28} {f.Help}{(aliases.Length > 0 ? $" (alias {aliases})" : "")}");

@@ -14,14 +14,24 @@ namespace ActorRuntime.Cli.Hosting;
 /// </summary>
 internal static class GatewayHost
 {
+    /// <summary>A gateway co-hosted with a started silo: the cluster is there before the gateway is.</summary>
     public static WebApplication Build(RunOptions run, int httpPort, int grpcPort, IReadOnlyList<ComponentDefinition> components,
         ComponentCatalog catalog, IGrainFactory grains, Dictionary<string, string> extended)
     {
+        var app = Build(run, httpPort, grpcPort, components, catalog, extended, b => b.Services.AddSingleton(grains), connectComponents: true);
+        app.Services.GetRequiredService<RuntimeReadiness>().ClusterReady = true;
+        return app;
+    }
+
+    /// <summary>A gateway whose grains live elsewhere; <paramref name="connectCluster"/> adds the Orleans client.</summary>
+    public static WebApplication Build(RunOptions run, int httpPort, int grpcPort, IReadOnlyList<ComponentDefinition> components,
+        ComponentCatalog catalog, Dictionary<string, string> extended, Action<WebApplicationBuilder> connectCluster, bool connectComponents)
+    {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "actorrt-gateway-" + run.AppId });
         RuntimeLogging.Configure(builder.Logging, run.LogLevel, run.AppId);
-        builder.Services.AddSingleton(grains);
+        connectCluster(builder);
         builder.Services.AddComponentCatalog(catalog);
-        builder.Services.AddAppComponents(components);
+        builder.Services.AddAppComponents(components, connectComponents);
         builder.Services.AddActorRuntimeGateway(o =>
         {
             o.AppId = run.AppId;
@@ -46,8 +56,6 @@ internal static class GatewayHost
         });
         var app = builder.Build();
         app.UseActorRuntimeGateway();
-        // Co-hosted with a started silo: the cluster is there before the gateway is.
-        app.Services.GetRequiredService<RuntimeReadiness>().ClusterReady = true;
         return app;
     }
 

@@ -21,6 +21,8 @@ internal static class RuntimeLogging
             logging.AddFilter("Orleans", LogLevel.Warning);
             // Its first check after start-up compares against process start and always warns.
             logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
+            // A gateway waiting for its first silo would log this every second; RetryForever reports it more calmly.
+            logging.AddFilter("Orleans.Messaging.GatewayManager", LogLevel.Error);
             logging.AddFilter("Microsoft", LogLevel.Warning);
             logging.AddFilter("Polly", LogLevel.Warning);
             logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);

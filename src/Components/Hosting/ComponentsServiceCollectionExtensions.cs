@@ -20,17 +20,20 @@ public static class ComponentsServiceCollectionExtensions
     /// One app's components, connected when the host starts, before hosted services added later (the gateway)
     /// begin: nothing serves until every component is ready.
     /// </summary>
-    public static IServiceCollection AddAppComponents(this IServiceCollection services, IReadOnlyList<ComponentDefinition> definitions)
+    /// <param name="connect">False for a gateway that only fronts a cluster: the silos own the connections, the gateway
+    /// needs the definitions (names, key prefixes, capabilities) alone.</param>
+    public static IServiceCollection AddAppComponents(this IServiceCollection services, IReadOnlyList<ComponentDefinition> definitions, bool connect = true)
     {
         services.AddComponentCatalog();
         services.AddSingleton(sp => new ComponentRegistry(definitions, sp.GetRequiredService<ComponentCatalog>(), sp.GetRequiredService<ILogger<ComponentRegistry>>()));
-        services.AddHostedService<ComponentInitializer>();
+        services.AddHostedService(sp => new ComponentInitializer(sp.GetRequiredService<ComponentRegistry>(), connect));
         return services;
     }
 
-    private sealed class ComponentInitializer(ComponentRegistry registry) : IHostedService
+    private sealed class ComponentInitializer(ComponentRegistry registry, bool connect) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => registry.InitializeAsync(cancellationToken);
+        public Task StartAsync(CancellationToken cancellationToken) =>
+            connect ? registry.InitializeAsync(cancellationToken) : registry.MarkDefinedOnly();
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

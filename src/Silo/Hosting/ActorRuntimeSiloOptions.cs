@@ -6,8 +6,8 @@ public enum ClusterMode
 {
     /// <summary>One silo in this process, in-memory membership: tests and single-process use.</summary>
     InProcess,
-    /// <summary>All <c>actorrt run</c> processes on this machine, membership in a SQLite file under <c>~/.actorrt</c>.</summary>
-    LocalMachine,
+    /// <summary>Every silo on this machine (all <c>actorrt run</c> processes), membership in a SQLite file under <c>~/.actorrt</c>.</summary>
+    Localhost,
     /// <summary>Membership in PostgreSQL (Orleans ADO.NET clustering with the project's own schema).</summary>
     PostgreSql,
     /// <summary>Membership in Redis (Orleans Redis clustering).</summary>
@@ -22,12 +22,12 @@ public sealed class ActorRuntimeSiloOptions : IValidatableObject
 {
     public const string SectionName = "ActorRuntime:Silo";
 
-    public ClusterMode Cluster { get; set; } = ClusterMode.LocalMachine;
+    public ClusterMode Cluster { get; set; } = ClusterMode.Localhost;
 
     /// <summary>Npgsql connection string (PostgreSql) or StackExchange.Redis configuration string (Redis).</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>Membership database for <see cref="ClusterMode.LocalMachine"/>.</summary>
+    /// <summary>Membership database for <see cref="ClusterMode.Localhost"/>.</summary>
     public string? LocalMachineDatabase { get; set; }
 
     public string ClusterId { get; set; } = "actorrt";
@@ -48,7 +48,7 @@ public sealed class ActorRuntimeSiloOptions : IValidatableObject
     {
         if (Cluster is ClusterMode.PostgreSql or ClusterMode.Redis && string.IsNullOrWhiteSpace(ConnectionString))
             yield return new ValidationResult($"--connection-string is required with --cluster {Cluster.ToString().ToLowerInvariant()}", [nameof(ConnectionString)]);
-        if (Cluster == ClusterMode.LocalMachine && string.IsNullOrWhiteSpace(LocalMachineDatabase))
+        if (Cluster == ClusterMode.Localhost && string.IsNullOrWhiteSpace(LocalMachineDatabase))
             yield return new ValidationResult("LocalMachineDatabase is required for the local-machine cluster", [nameof(LocalMachineDatabase)]);
         if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
             yield return new ValidationResult($"AdvertisedAddress '{AdvertisedAddress}' is not an IP address", [nameof(AdvertisedAddress)]);

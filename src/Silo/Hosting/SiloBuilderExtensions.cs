@@ -25,7 +25,7 @@ public static class SiloBuilderExtensions
             case ClusterMode.InProcess:
                 silo.UseLocalhostClustering(siloPort: FreePorts.Next(), gatewayPort: FreePorts.Next(), serviceId: "actorrt", clusterId: "actorrt-inproc");
                 break;
-            case ClusterMode.LocalMachine:
+            case ClusterMode.Localhost:
                 silo.UseLocalMachineClustering(options.LocalMachineDatabase!);
                 break;
             case ClusterMode.PostgreSql:

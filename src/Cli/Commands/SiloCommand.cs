@@ -1,0 +1,67 @@
+using ActorRuntime.Cli.Hosting;
+using ActorRuntime.Components;
+using ActorRuntime.Components.Hosting;
+using ActorRuntime.Components.Loading;
+using ActorRuntime.Silo.Hosting;
+
+namespace ActorRuntime.Cli.Commands;
+
+/// <summary>
+/// <c>actorrt silo</c>: a silo of a cluster, configured by appsettings.json (section <c>ActorRuntime:Silo</c>),
+/// environment variables (<c>ActorRuntime__Silo__Cluster=postgresql</c>) and flags, flags winning.
+/// </summary>
+internal static class SiloCommand
+{
+    private static readonly IReadOnlyList<FlagSpec> Flags =
+    [
+        .. ClusterFlags.All,
+        new("silo-port", "Silo-to-silo port (default 11111; 0 picks a free one)"),
+        new("gateway-port", "Port for gateways, the cluster clients (default 30000; 0 picks a free one)"),
+        new("advertised-address", "IP address other silos use to reach this one (default 127.0.0.1)"),
+        new("resources-path", "A folder of component files; repeatable (default ~/.actorrt/components)", false, "d", "components-path"),
+        new("log-level", "debug, info, warn or error (default info)"),
+        new("help", "Show this help", true, "h"),
+    ];
+
+    public static async Task<int> ExecuteAsync(string[] args)
+    {
+        var cl = CommandLine.Parse(args, Flags);
+        if (cl.Has("help"))
+        {
+            Usage.PrintFlags("actorrt silo [flags]", Flags);
+            return 0;
+        }
+        var home = ActorRuntimeHome.Resolve();
+        var resources = cl.GetAll("resources-path") is { Count: > 0 } given ? given : [EmbeddedDefaults.EnsureDefaultComponentsIn(home)];
+        var definitions = ClusterComponents.Load(resources);
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "actorrt-silo" });
+        builder.Configuration.AddInMemoryCollection(ClusterFlags.ToConfiguration(cl));
+        RuntimeLogging.Configure(builder.Logging, cl.Get("log-level") ?? "info");
+        var options = builder.Configuration.GetSection(ActorRuntimeSiloOptions.SectionName).Get<ActorRuntimeSiloOptions>() ?? new();
+        options.Cluster = ClusterFlags.ParseMode(builder.Configuration[ClusterFlags.ConfigurationKeys["cluster"]]);
+        options.LocalMachineDatabase ??= Path.Combine(home, "cluster", "membership.db");
+
+        var catalog = new ComponentCatalog();
+        builder.Services.AddComponentCatalog(catalog);
+        builder.Services.AddSingleton(definitions);
+        builder.Services.AddHostedService(sp => new ClusterComponents(catalog, definitions, sp.GetRequiredService<ILogger<ClusterComponents>>()));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.UseOrleans(silo => silo.AddActorRuntimeSilo(o =>
+        {
+            o.Cluster = options.Cluster;
+            o.ConnectionString = options.ConnectionString;
+            o.LocalMachineDatabase = options.LocalMachineDatabase;
+            o.ClusterId = options.ClusterId;
+            o.ServiceId = options.ServiceId;
+            o.SiloPort = options.SiloPort;
+            o.GatewayPort = options.GatewayPort;
+            o.AdvertisedAddress = options.AdvertisedAddress;
+        }));
+        using var host = builder.Build();
+        Console.WriteLine($"ℹ️  Silo joining the {options.Cluster.ToString().ToLowerInvariant()} cluster '{options.ClusterId}' with {definitions.Count} component(s)");
+        await host.RunAsync();
+        await catalog.DisposeAsync();
+        return 0;
+    }
+}
