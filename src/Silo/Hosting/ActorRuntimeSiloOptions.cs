@@ -44,6 +44,9 @@ public sealed class ActorRuntimeSiloOptions : IValidatableObject
     /// <summary>Address other silos and clients use to reach this one.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>Membership probe timeout (PostgreSQL/Redis clusters); three missed probes suspect a silo.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Cluster is ClusterMode.PostgreSql or ClusterMode.Redis && string.IsNullOrWhiteSpace(ConnectionString))

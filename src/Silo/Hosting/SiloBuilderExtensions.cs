@@ -49,6 +49,15 @@ public static class SiloBuilderExtensions
             c.ClusterId = o.ClusterId;
             c.ServiceId = o.ServiceId;
         });
+        // Failover speed: a dead silo is suspected after NumMissedProbesLimit probes of ProbeTimeout each and declared
+        // dead once NumVotesForDeathDeclaration silos agree, so its grains move within a few seconds, not Orleans' ~30 s.
+        silo.Configure<ClusterMembershipOptions>(m =>
+        {
+            m.ProbeTimeout = o.ProbeTimeout;
+            m.NumMissedProbesLimit = 3;
+            m.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+            m.TableRefreshTimeout = TimeSpan.FromSeconds(10);
+        });
         var siloPort = o.SiloPort == 0 ? FreePorts.Next() : o.SiloPort;
         var gatewayPort = o.GatewayPort == 0 ? FreePorts.Next() : o.GatewayPort;
         silo.ConfigureEndpoints(IPAddress.Parse(o.AdvertisedAddress), siloPort, gatewayPort);

@@ -123,7 +123,8 @@ public sealed class RuntimeProcess : IAsyncDisposable
         foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("DAPR_", StringComparison.Ordinal)).ToList())
             psi.Environment.Remove(name);
         psi.Environment["ACTORRT_HOME"] = sandbox.Home;
-        psi.Environment["ACTORRT_CLUSTER"] = options.Cluster;
+        if (options.Cluster.Equals("default", StringComparison.OrdinalIgnoreCase)) psi.Environment.Remove("ACTORRT_CLUSTER");
+        else psi.Environment["ACTORRT_CLUSTER"] = options.Cluster;
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         foreach (var (k, v) in options.Environment) psi.Environment[k] = v;
 
@@ -246,8 +247,12 @@ public sealed class RuntimeProcess : IAsyncDisposable
 
 public sealed record RuntimeStartOptions
 {
-    /// <summary><c>ACTORRT_CLUSTER</c>; <c>inprocess</c> makes the runtime a single-process cluster.</summary>
-    public string Cluster { get; init; } = "inprocess";
+    /// <summary>
+    /// <c>ACTORRT_CLUSTER</c> for the runtime: <c>inprocess</c> (a single-process cluster) unless the environment
+    /// variable <c>ACTORRT_TEST_CLUSTER</c> says otherwise; <c>default</c> leaves it unset (the machine-local cluster).
+    /// </summary>
+    public string Cluster { get; init; } =
+        System.Environment.GetEnvironmentVariable("ACTORRT_TEST_CLUSTER") is { Length: > 0 } c ? c : "inprocess";
     public string LogLevel { get; init; } = "info";
     public TimeSpan StartTimeout { get; init; } = RuntimeProcess.DefaultStartTimeout;
     /// <summary>What "started" means: <c>/v1.0/healthz</c> (app channel ready too) or <c>/v1.0/healthz/outbound</c>.</summary>
