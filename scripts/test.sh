@@ -10,6 +10,8 @@ echo "ℹ️  Redis: ${ACTORRT_TEST_REDIS:-?}  PostgreSQL: ${ACTORRT_TEST_POSTGR
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build ActorRuntime.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+# The end-to-end suites run the CLI the solution build just produced instead of building it again.
+export ACTORRT_BIN="$repo/src/Cli/bin/Release/net10.0"
 
 status=0
 for project in tests/*/*.Tests.csproj; do

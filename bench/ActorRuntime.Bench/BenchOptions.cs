@@ -28,6 +28,9 @@ internal sealed class BenchOptions
     public int Rounds { get; set; } = 1;
     /// <summary>Untimed save+get per target before the first row, so JIT tiering is done in every process.</summary>
     public TimeSpan InitialWarmup { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Before each row, wait up to <see cref="QuietMaxWait"/> for other processes to use ≤ this many cores.</summary>
+    public double QuietThreshold { get; set; } = 0.25;
+    public TimeSpan QuietMaxWait { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>Extra environment for the runtime process (e.g. DOTNET_PerfMapEnabled=1 to profile it with perf).</summary>
     public Dictionary<string, string> RuntimeEnvironment { get; } = new(StringComparer.Ordinal);
 
@@ -60,6 +63,8 @@ internal sealed class BenchOptions
                 case "--no-kestrel": o.SkipKestrel = true; break;
                 case "--rounds": o.Rounds = PositiveInt(Next()); break;
                 case "--initial-warmup": o.InitialWarmup = Seconds(Next()); break;
+                case "--quiet": o.QuietThreshold = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--quiet-wait": o.QuietMaxWait = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)); break;
                 case "--runtime-env":
                     var kv = Next().Split('=', 2);
                     if (kv.Length != 2 || kv[0].Length == 0) throw new ArgumentException("--runtime-env takes NAME=VALUE");
@@ -103,6 +108,8 @@ internal sealed class BenchOptions
           --no-kestrel         skip the bare Kestrel baseline rows
           --rounds N           repeat the whole plan N times, rows interleaved; report medians (default 1)
           --initial-warmup S   untimed save+get per target before the first row (default 5)
+          --quiet CORES        before each row, wait until other processes use ≤ CORES (default 0.25)...
+          --quiet-wait S       ...but no longer than S seconds (default 10; 0 = never wait)
           --runtime-env K=V    extra environment variable for the runtime process; repeatable
         """;
 

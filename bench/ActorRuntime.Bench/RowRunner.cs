@@ -34,6 +34,33 @@ internal sealed class RowRunner(IReadOnlyList<CpuProbe> probes)
     private const int MaxErrorsPerRow = 100;
     private long[] _samples = new long[1];
 
+    /// <summary>
+    /// Waits (at most <paramref name="maxWait"/>) until the rest of the machine uses at most <paramref name="threshold"/>
+    /// cores over a 0.5 s window, so a row does not start in the middle of someone else's build. Returns the time waited
+    /// and the last load seen.
+    /// </summary>
+    public async Task<(TimeSpan Waited, double OtherCores)> WaitForQuietAsync(double threshold, TimeSpan maxWait)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var others = double.NaN;
+        while (true)
+        {
+            var ours0 = OurCpu();
+            var machine0 = MachineCpu.BusyTime();
+            var t0 = Stopwatch.GetTimestamp();
+            await Task.Delay(500);
+            var machine1 = MachineCpu.BusyTime();
+            var ours1 = OurCpu();
+            var window = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            if (machine0 is null || machine1 is null) return (TimeSpan.Zero, double.NaN);
+            others = Math.Max(0, ((machine1 - machine0) - (ours1 - ours0)).Value.TotalSeconds / window);
+            var waited = Stopwatch.GetElapsedTime(started);
+            if (others <= threshold || waited >= maxWait) return (waited, others);
+        }
+    }
+
+    private TimeSpan OurCpu() => probes.Select(p => p.Read() ?? TimeSpan.Zero).Aggregate(TimeSpan.Zero, (a, b) => a + b);
+
     /// <summary>Runs the op untimed: JIT tiering, connections, grain activations.</summary>
     public async Task WarmAsync(int callers, BenchOp op, LoopLimits warmup)
     {

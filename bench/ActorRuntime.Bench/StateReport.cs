@@ -39,6 +39,8 @@ internal static class StateReport
         sb.AppendLine(inv, $"- Redis {env.RedisVersion ?? "?"} at {o.Redis}, shared by the runtime's `state.redis` store and the direct rows. Load average before / after: {env.LoadAverageBefore} / {env.LoadAverageAfter}.");
         sb.AppendLine(inv, $"- Each row: warm-up ≤ {o.WarmupDuration.TotalSeconds:0.#} s or ≤ {o.WarmupMaxOps:N0} ops, then measured ≤ {o.RowDuration.TotalSeconds:0.#} s or ≤ {o.RowMaxOps:N0} ops, whichever first; {o.Rounds} round(s), rows interleaved, figures are medians over rounds. Closed loop: each caller awaits its op before the next. Keys round-robin over {o.Keys:N0}; values {o.PayloadBytes} B of JSON.");
         sb.AppendLine("- `save+get` is one op: a save then a get of the same key; its latency covers both calls. Ratios divide ops/s by the direct row with the same op and callers measured in the same round (median over rounds), or by the bare Kestrel row of the same protocol.");
+        if (o.QuietMaxWait > TimeSpan.Zero)
+            sb.AppendLine(inv, $"- Before each row the bench waited (≤ {o.QuietMaxWait.TotalSeconds:0} s) for the other processes on the machine to use ≤ {o.QuietThreshold:0.##} cores; the `others` column shows what they used during the row anyway.");
         sb.AppendLine("- CPU µs/op: each process's CPU time over the measured part of the row divided by its ops (bench = this load generator, which also hosts the bare Kestrel server). Others: cores used meanwhile by every other process on the machine (noise).");
         sb.AppendLine();
         var showRange = o.Rounds > 1;

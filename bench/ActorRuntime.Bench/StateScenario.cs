@@ -125,6 +125,11 @@ internal static class StateScenario
                 foreach (var (callers, op, t) in planned)
                 {
                     var label = Label(t, op, callers);
+                    var (waited, load) = o.QuietMaxWait > TimeSpan.Zero
+                        ? await runner.WaitForQuietAsync(o.QuietThreshold, o.QuietMaxWait)
+                        : (TimeSpan.Zero, double.NaN);
+                    if (waited >= TimeSpan.FromSeconds(1))
+                        Console.Error.WriteLine($"     (waited {waited.TotalSeconds:0} s for the machine to quiet down; other processes at {load:0.00} cores)");
                     var threadsBefore = ThreadCount(runtime.Process);
                     var result = await runner.RunAsync(label, callers, Operation(t.Target, op, payloads.Count), warmup, measure);
                     rows.Add(new MeasuredRow(t, op, round, result));

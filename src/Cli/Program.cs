@@ -10,6 +10,7 @@ try
         "list" => ListCommand.Execute(),
         "silo" => await SiloCommand.ExecuteAsync(args[1..]),
         "gateway" => await GatewayCommand.ExecuteAsync(args[1..]),
+        "cluster" => await ClusterCommand.ExecuteAsync(args[1..]),
         null or "help" or "--help" or "-h" => PrintUsage(),
         var other => throw new UsageException($"unknown command '{other}'"),
     };

@@ -12,11 +12,17 @@ namespace ActorRuntime.Gateway.Hosting;
 
 public static class GatewayEndpointExtensions
 {
-    /// <summary>The HTTP pipeline: Dapr error shaping, the API token check, then every building block's endpoints.</summary>
+    /// <summary>
+    /// The HTTP pipeline, in stages: path clean-up, trace context, Dapr error shaping, the API token check, routing,
+    /// then every building block's endpoints.
+    /// </summary>
     public static WebApplication UseActorRuntimeGateway(this WebApplication app)
     {
+        app.UseMiddleware<TrailingSlashMiddleware>();
+        app.UseMiddleware<TraceContextMiddleware>();
         app.UseMiddleware<DaprErrorMiddleware>();
         app.UseMiddleware<ApiTokenMiddleware>();
+        app.UseRouting(); // explicitly after the path rewrite, so routes see the cleaned path
         app.MapDaprApi();
         return app;
     }

@@ -1,7 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using ActorRuntime.Components.Hosting;
+using ActorRuntime.Components.Model;
 using ActorRuntime.Silo.Clustering;
+using ActorRuntime.Silo.Reminders;
+using ActorRuntime.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -12,18 +15,24 @@ public static class SiloBuilderExtensions
 {
     /// <summary>
     /// Makes this silo part of an ActorRuntime cluster: membership as <see cref="ActorRuntimeSiloOptions.Cluster"/> says,
-    /// and the runtime's grains with the component catalog they need. Use it in <c>actorrt</c> or in your own host,
-    /// beside your own grains.
+    /// grain storage as <see cref="ActorRuntimeSiloOptions.Storage"/> says (default: the actor state store component,
+    /// registered as the default grain storage and under the component's name), reminders as
+    /// <see cref="ActorRuntimeSiloOptions.EffectiveReminders"/> says (machine-local cluster: a SQLite file beside the
+    /// membership database), and the runtime's grains with the component catalog they need. Use it in <c>actorrt</c> or
+    /// in your own host, beside your own grains.
     /// </summary>
     public static ISiloBuilder AddActorRuntimeSilo(this ISiloBuilder silo, Action<ActorRuntimeSiloOptions>? configure = null)
     {
+        ArgumentNullException.ThrowIfNull(silo);
         var options = new ActorRuntimeSiloOptions();
         configure?.Invoke(options);
+        if (options.Cluster == ClusterMode.Localhost && string.IsNullOrWhiteSpace(options.LocalMachineDatabase))
+            options.LocalMachineDatabase = ActorRuntimeSiloOptions.DefaultLocalMachineDatabase();
         Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
         switch (options.Cluster)
         {
             case ClusterMode.InProcess:
-                silo.UseLocalhostClustering(siloPort: FreePorts.Next(), gatewayPort: FreePorts.Next(), serviceId: "actorrt", clusterId: "actorrt-inproc");
+                silo.UseLocalhostClustering(siloPort: FreePorts.Next(), gatewayPort: FreePorts.Next(), serviceId: options.ServiceId, clusterId: "actorrt-inproc");
                 break;
             case ClusterMode.Localhost:
                 silo.UseLocalMachineClustering(options.LocalMachineDatabase!);
@@ -39,7 +48,64 @@ public static class SiloBuilderExtensions
         }
         silo.Services.AddComponentCatalog();
         silo.Services.Configure<GrainCollectionOptions>(o => o.CollectionQuantum = TimeSpan.FromSeconds(30));
+        ConfigureGrainStorage(silo, options);
+        ConfigureReminders(silo, options);
         return silo;
+    }
+
+    /// <summary>
+    /// Grain storage: the chosen kind as the default storage; with <see cref="GrainStorageKind.StateStore"/> every state
+    /// store component is also a storage under its own name. Whatever the kind, the actor state store's name (e.g.
+    /// <c>statestore</c>) names the default storage too, so <c>[PersistentState("s", "statestore")]</c> always resolves.
+    /// </summary>
+    private static void ConfigureGrainStorage(ISiloBuilder silo, ActorRuntimeSiloOptions o)
+    {
+        var resolved = o.Storage == GrainStorageKind.StateStore ? SiloComponents.Resolve(silo.Services, o) : SiloComponents.Resolved.None;
+        var actorStore = resolved.ActorStateStore;
+        var names = new List<string> { GrainStorageExtensions.DefaultName };
+        if (actorStore is not null) names.Add(actorStore.Name);
+        switch (o.Storage)
+        {
+            case GrainStorageKind.StateStore:
+                foreach (var name in names)
+                    silo.AddStateStoreGrainStorage(name, actorStore, s => s.MissingComponentReason = resolved.Problem);
+                foreach (var other in resolved.StateStores.Where(d => !names.Contains(d.Name, StringComparer.Ordinal)))
+                {
+                    silo.AddStateStoreGrainStorage(other.Name, other);
+                    names.Add(other.Name);
+                }
+                break;
+            case GrainStorageKind.PostgreSql:
+                foreach (var name in names) silo.AddPostgresGrainStorage(name, o.EffectiveStorageConnectionString!);
+                break;
+            case GrainStorageKind.Redis:
+                foreach (var name in names) silo.AddRedisGrainStorageFromConfiguration(name, o.EffectiveStorageConnectionString!);
+                break;
+            case GrainStorageKind.Memory:
+                foreach (var name in names) silo.AddMemoryGrainStorage(name, (MemoryGrainStorageOptions m) => m.GrainStorageSerializer = new JsonGrainStateSerializer());
+                break;
+        }
+    }
+
+    private static void ConfigureReminders(ISiloBuilder silo, ActorRuntimeSiloOptions o)
+    {
+        switch (o.EffectiveReminders)
+        {
+            case ReminderStorageKind.Localhost:
+                silo.UseSqliteReminderService(o.EffectiveRemindersDatabase());
+                break;
+            case ReminderStorageKind.PostgreSql:
+                silo.UsePostgresReminderService(o.EffectiveRemindersConnectionString!);
+                break;
+            case ReminderStorageKind.Redis:
+                var configuration = StackExchange.Redis.ConfigurationOptions.Parse(o.EffectiveRemindersConnectionString!);
+                silo.UseRedisReminderService(r => r.ConfigurationOptions = configuration.Clone());
+                break;
+            case ReminderStorageKind.Memory:
+                silo.UseInMemoryReminderService();
+                break;
+        }
+        silo.Configure<ReminderOptions>(r => r.MinimumReminderPeriod = o.MinimumReminderPeriod);
     }
 
     private static void ConfigureNetwork(ISiloBuilder silo, ActorRuntimeSiloOptions o)

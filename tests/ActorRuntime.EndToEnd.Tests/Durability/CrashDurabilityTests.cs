@@ -160,6 +160,7 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
                 {
                     // Continue from what survived the previous crash so the values keep increasing.
                     var api = new StateHttp(runtime.Http);
+                    var reads = System.Diagnostics.Stopwatch.StartNew();
                     for (var w = 0; w < writers; w++) floor[w] = (await api.GetExistingAsync(Store, $"writer-{w}")).Json!["seq"]!.GetValue<long>();
                 }
 
@@ -196,15 +197,19 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
                 await Task.Delay(1000);
                 await runtime.KillAsync();
                 stop.Cancel();
+                var killedAt = System.Diagnostics.Stopwatch.StartNew();
                 var all = Task.WhenAll(tasks);
                 Assert.True(await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(45))) == all, "writers did not stop within 45 s of the kill");
                 Assert.True(unexpected.IsEmpty, $"round {round}: non-204 answers before the kill: {string.Join("; ", unexpected)}");
+                output.WriteLine($"{storeType} round {round}: writers stopped {killedAt.ElapsedMilliseconds} ms after the kill");
                 output.WriteLine($"{storeType} round {round}: acknowledged {string.Join(", ", acked)}; attempted {string.Join(", ", attempted)}");
                 for (var w = 0; w < writers; w++)
                     Assert.True(acked[w] > floor[w], $"round {round}: writer {w} got no 204 within 30 s; the test proves nothing.\n{runtime.Describe()}");
 
                 await runtime.DisposeAsync();
+                var restart = System.Diagnostics.Stopwatch.StartNew();
                 runtime = await RuntimeProcess.StartAsync(sandbox);
+                output.WriteLine($"{storeType} round {round}: restarted and healthy in {restart.ElapsedMilliseconds} ms");
                 var after = new StateHttp(runtime.Http);
                 for (var w = 0; w < writers; w++)
                 {

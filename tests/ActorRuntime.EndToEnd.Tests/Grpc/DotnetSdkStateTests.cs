@@ -96,7 +96,7 @@ public sealed class DotnetSdkStateTests(StateRuntimeFixture fixture) : IDisposab
         var b = Keys.New("sdk-bb");
         var missing = Keys.New("sdk-bm");
         await _client.SaveBulkStateAsync(store,
-            [new SaveStateItem<Widget>(a, NewWidget("a", 1), null), new SaveStateItem<Widget>(b, NewWidget("b", 2), null)],
+            [new SaveStateItem<Widget>(a, NewWidget("a", 1), null!), new SaveStateItem<Widget>(b, NewWidget("b", 2), null!)],
             Timeout());
 
         var items = await _client.GetBulkStateAsync<Widget>(store, [a, b, missing], parallelism: 2, cancellationToken: Timeout());
@@ -112,7 +112,7 @@ public sealed class DotnetSdkStateTests(StateRuntimeFixture fixture) : IDisposab
         var raw = await _client.GetBulkStateAsync(store, [a], parallelism: 1, cancellationToken: Timeout());
         Assert.Equal(JsonSerializer.Serialize(NewWidget("a", 1), Web), raw.Single().Value);
 
-        await _client.DeleteBulkStateAsync(store, [new BulkDeleteStateItem(a, etagA), new BulkDeleteStateItem(b, null)], Timeout());
+        await _client.DeleteBulkStateAsync(store, [new BulkDeleteStateItem(a, etagA), new BulkDeleteStateItem(b, null!)], Timeout());
         Assert.Null(await _client.GetStateAsync<Widget>(store, a, cancellationToken: Timeout()));
         Assert.Null(await _client.GetStateAsync<Widget>(store, b, cancellationToken: Timeout()));
     }
@@ -167,7 +167,7 @@ public sealed class DotnetSdkStateTests(StateRuntimeFixture fixture) : IDisposab
             sort = new[] { new { key = "n", order = "DESC" } },
         });
         var response = await _client.QueryStateAsync<QueryDoc>(store, query, cancellationToken: Timeout());
-        Assert.Equal([4, 2], response.Results.Select(r => r.Data.N).ToArray());
+        Assert.Equal([4, 2], response.Results.Select(r => r.Data!.N).ToArray());
         Assert.Equal([keys[3], keys[1]], response.Results.Select(r => r.Key).ToArray());
         Assert.All(response.Results, r => Assert.False(string.IsNullOrEmpty(r.ETag)));
         Assert.All(response.Results, r => Assert.True(string.IsNullOrEmpty(r.Error), r.Error));
@@ -240,7 +240,7 @@ public sealed class DotnetSdkStateTests(StateRuntimeFixture fixture) : IDisposab
         await _client.SaveStateAsync(store, guarded, NewWidget("g2", 2), cancellationToken: Timeout());
 
         await Assert.ThrowsAnyAsync<DaprException>(() =>
-            _client.DeleteBulkStateAsync(store, [new BulkDeleteStateItem(guarded, stale), new BulkDeleteStateItem(free, null)], Timeout()));
+            _client.DeleteBulkStateAsync(store, [new BulkDeleteStateItem(guarded, stale), new BulkDeleteStateItem(free, null!)], Timeout()));
         Assert.Equal("g2", (await _client.GetStateAsync<Widget>(store, guarded, cancellationToken: Timeout())).Name);
         Assert.Null(await _client.GetStateAsync<Widget>(store, free, cancellationToken: Timeout()));
     }

@@ -41,6 +41,9 @@ public sealed class HealthAndMetadataTests(StateRuntimeFixture fixture)
         Assert.Equal(fixture.Runtime.AppId, json["id"]?.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(json["runtimeVersion"]?.GetValue<string>()), "runtimeVersion missing");
         Assert.NotNull(json["extended"] as JsonObject);
+        // SDKs read these as lists; they are present (possibly empty) even when nothing uses them.
+        foreach (var list in new[] { "actors", "components", "subscriptions", "httpEndpoints", "enabledFeatures" })
+            Assert.True(json[list] is JsonArray, $"metadata '{list}' should be a JSON array: {body}");
 
         var components = json["components"]!.AsArray().Select(c => c!.AsObject()).ToDictionary(c => c["name"]!.GetValue<string>());
         foreach (var (name, type) in StateRuntimeFixture.StoreTypes)

@@ -368,6 +368,21 @@ public sealed class HttpStateApiTests(StateRuntimeFixture fixture)
     }
 
     [Theory]
+    [InlineData(StateRuntimeFixture.Redis)]
+    [InlineData(StateRuntimeFixture.Postgres)]
+    public async Task Etag_not_in_the_stores_format_is_400(string store)
+    {
+        // Redis ETags are version numbers and PostgreSQL ETags UUIDs (as in Dapr): anything else is invalid, not a mismatch.
+        var key = Keys.New("bad-etag");
+        await _api.SaveAsync(store, key, "v");
+        using (var save = await _api.SaveRawAsync(store, new JsonArray(new JsonObject { ["key"] = key, ["value"] = "w", ["etag"] = "not an etag" })))
+            await StateHttp.ExpectErrorAsync(save, 400, "ERR_STATE_SAVE", $"save with a malformed etag on {store}");
+        using (var delete = await _api.DeleteAsync(store, key, ifMatch: "not an etag"))
+            await StateHttp.ExpectErrorAsync(delete, 400, "ERR_STATE_DELETE", $"delete with a malformed etag on {store}");
+        Assert.Equal("\"v\"", (await _api.GetExistingAsync(store, key)).Body);
+    }
+
+    [Theory]
     [ClassData(typeof(AllStores))]
     public async Task Bulk_save_with_one_stale_etag_still_applies_the_other_items(string store)
     {

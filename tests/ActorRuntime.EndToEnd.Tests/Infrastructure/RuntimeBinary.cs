@@ -13,8 +13,9 @@ public static class RuntimeBinary
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(10);
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static string? _resolved;
+    private static Exception? _failure;
 
-    /// <summary>Full path of <c>actorrt.dll</c>, built if needed.</summary>
+    /// <summary>Full path of <c>actorrt.dll</c>, built if needed. A failed build is reported to every caller, not retried.</summary>
     public static async Task<string> GetAsync()
     {
         if (_resolved is not null) return _resolved;
@@ -22,9 +23,18 @@ public static class RuntimeBinary
         try
         {
             if (_resolved is not null) return _resolved;
-            _resolved = Environment.GetEnvironmentVariable(BinEnvVar) is { Length: > 0 } fromEnv
-                ? FromEnvironment(fromEnv)
-                : await BuildAsync();
+            if (_failure is not null) throw new InvalidOperationException("the runtime binary is unavailable (see the first failure)", _failure);
+            try
+            {
+                _resolved = Environment.GetEnvironmentVariable(BinEnvVar) is { Length: > 0 } fromEnv
+                    ? FromEnvironment(fromEnv)
+                    : await BuildAsync();
+            }
+            catch (Exception ex)
+            {
+                _failure = ex;
+                throw;
+            }
             return _resolved;
         }
         finally

@@ -112,11 +112,15 @@ public sealed class RuntimeProcess : IAsyncDisposable
             "run", "--app-id", sandbox.AppId,
             "--dapr-http-port", httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--dapr-grpc-port", grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--resources-path", sandbox.Resources,
             "--log-level", options.LogLevel,
         })
         {
             psi.ArgumentList.Add(a);
+        }
+        if (options.UseResourcesPath)
+        {
+            psi.ArgumentList.Add("--resources-path");
+            psi.ArgumentList.Add(sandbox.Resources);
         }
         foreach (var a in options.ExtraArguments) psi.ArgumentList.Add(a);
         DotnetHost.CleanEnvironment(psi);
@@ -258,6 +262,8 @@ public sealed record RuntimeStartOptions
     /// <summary>What "started" means: <c>/v1.0/healthz</c> (app channel ready too) or <c>/v1.0/healthz/outbound</c>.</summary>
     public string HealthPath { get; init; } = "/v1.0/healthz";
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+    /// <summary>False runs without <c>--resources-path</c>, so the runtime uses (and on first run writes) its default components.</summary>
+    public bool UseResourcesPath { get; init; } = true;
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -122,6 +121,4 @@ public sealed class StateHttp(HttpClient http)
         Assert.False(string.IsNullOrWhiteSpace(json["message"]?.GetValue<string>()), $"{what}: error has no message: {body}");
         return json;
     }
-
-    public static MediaTypeHeaderValue TextPlain => new("text/plain");
 }

@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
+
+namespace ActorRuntime.Gateway.Http;
+
+/// <summary>
+/// W3C trace context as daprd handles it: a valid incoming <c>traceparent</c> keeps its trace id, a missing or
+/// malformed one starts a new trace; this hop gets its own span id, and the result (with <c>tracestate</c>) is
+/// returned on the response and kept for calls the gateway makes onward.
+/// </summary>
+internal sealed class TraceContextMiddleware(RequestDelegate next)
+{
+    public const string TraceParent = "traceparent";
+    public const string TraceState = "tracestate";
+    public const string ItemKey = "actorrt.traceparent";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var incoming = context.Request.Headers[TraceParent].ToString();
+        var traceparent = ChildOf(incoming);
+        context.Items[ItemKey] = traceparent;
+        var tracestate = context.Request.Headers[TraceState].ToString();
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[TraceParent] = traceparent;
+            if (tracestate.Length > 0) context.Response.Headers[TraceState] = tracestate;
+            return Task.CompletedTask;
+        });
+        return next(context);
+    }
+
+    /// <summary><c>00-{trace id}-{new span id}-{flags}</c>, keeping the parent's trace id and flags when it is valid.</summary>
+    internal static string ChildOf(string parent)
+    {
+        Span<byte> span = stackalloc byte[8];
+        RandomNumberGenerator.Fill(span);
+        var spanId = Convert.ToHexStringLower(span);
+        if (TryParse(parent, out var traceId, out var flags)) return $"00-{traceId}-{spanId}-{flags}";
+        Span<byte> trace = stackalloc byte[16];
+        RandomNumberGenerator.Fill(trace);
+        return $"00-{Convert.ToHexStringLower(trace)}-{spanId}-01";
+    }
+
+    private static bool TryParse(string value, out string traceId, out string flags)
+    {
+        traceId = flags = "";
+        var parts = value.Trim().Split('-');
+        if (parts.Length < 4 || parts[0].Length != 2 || parts[0] == "ff" || parts[1].Length != 32 || parts[2].Length != 16 || parts[3].Length != 2) return false;
+        if (!IsLowerHex(parts[0]) || !IsLowerHex(parts[1]) || !IsLowerHex(parts[2]) || !IsLowerHex(parts[3])) return false;
+        if (parts[1].All(c => c == '0') || parts[2].All(c => c == '0')) return false;
+        traceId = parts[1];
+        flags = parts[3];
+        return true;
+    }
+
+    private static bool IsLowerHex(string s) => s.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
+}

@@ -1,0 +1,85 @@
+using ActorRuntime.Components.Loading;
+using ActorRuntime.Components.Model;
+using ActorRuntime.Components.State;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ActorRuntime.Silo.Hosting;
+
+/// <summary>
+/// Which state store components a silo serves, decided while the silo is configured (grain storage names must be
+/// known then): <see cref="ActorRuntimeSiloOptions.Components"/>, else <see cref="ActorRuntimeSiloOptions.ResourcesPaths"/>,
+/// else a component list already registered in the services (as <c>actorrt silo</c> does), else the default components
+/// folder of the runtime home.
+/// </summary>
+internal static class SiloComponents
+{
+    internal sealed record Resolved(IReadOnlyList<ComponentDefinition> StateStores, ComponentDefinition? ActorStateStore, string? Problem)
+    {
+        public static readonly Resolved None = new([], null, null);
+    }
+
+    public static Resolved Resolve(IServiceCollection services, ActorRuntimeSiloOptions options)
+    {
+        IReadOnlyList<ComponentDefinition> definitions;
+        string source;
+        if (options.Components is { } given)
+        {
+            definitions = given;
+            source = "the components given to AddActorRuntimeSilo";
+        }
+        else if (options.ResourcesPaths is { Count: > 0 } paths)
+        {
+            // Named explicitly: a broken file is the caller's mistake and stops start-up.
+            definitions = Load(paths);
+            source = string.Join(", ", paths);
+        }
+        else if (Registered(services) is { } registered)
+        {
+            definitions = registered;
+            source = "the registered component list";
+        }
+        else
+        {
+            var folder = ActorRuntimeHome.ComponentsDirectory(ActorRuntimeHome.Resolve());
+            source = folder;
+            try
+            {
+                folder = EmbeddedDefaults.EnsureDefaultComponentsIn(ActorRuntimeHome.Resolve());
+                definitions = Load([folder]);
+            }
+            catch (Exception e) when (e is ComponentConfigurationException or IOException or UnauthorizedAccessException)
+            {
+                // Not asked for by name: a problem here must not stop a silo that may never use grain state.
+                return new Resolved([], null, $"the default components in {folder} could not be loaded: {e.Message}");
+            }
+        }
+
+        var stores = definitions
+            .Where(d => d.Category == "state" && StateStoreFactory.IsSupported(d.Type))
+            .DistinctBy(d => d.Name, StringComparer.Ordinal)
+            .ToList();
+        var marked = stores.Where(d => d.GetMetadata().GetBool("actorStateStore", false)).ToList();
+        if (marked.Count > 0) return new Resolved(stores, marked[0], null);
+        if (stores.Count == 1) return new Resolved(stores, stores[0], null);
+        var problem = stores.Count == 0
+            ? $"no state store component in {source}"
+            : $"none of the state stores in {source} ({string.Join(", ", stores.Select(s => s.Name))}) sets actorStateStore: \"true\"";
+        return new Resolved(stores, null, problem);
+    }
+
+    private static IReadOnlyList<ComponentDefinition>? Registered(IServiceCollection services) =>
+        services.LastOrDefault(d => d.ServiceType == typeof(IReadOnlyList<ComponentDefinition>) && !d.IsKeyedService && d.ImplementationInstance is not null)
+            ?.ImplementationInstance as IReadOnlyList<ComponentDefinition>;
+
+    /// <summary>Every component in the folders, whatever app it is scoped to (a silo's grains act for all apps).</summary>
+    private static List<ComponentDefinition> Load(IReadOnlyList<string> paths)
+    {
+        var result = new List<ComponentDefinition>();
+        foreach (var doc in ResourceLoader.LoadDocuments(paths).Where(d => d.IsComponent))
+        {
+            var component = ResourceLoader.ParseComponent(doc);
+            if (component.Category == "state") result.Add(component);
+        }
+        return result;
+    }
+}
