@@ -13,20 +13,8 @@ PG_LOG="$SERVICES_DIR/pg.log"
 REDIS_PORT=6390
 PG_PORT=5440
 PG_DATABASE=actorrt
-APT_LOG=/tmp/apt.log
 
 log() { echo "services.sh: $*" >&2; }
-
-# Another job may be running apt in the background; two apt-get at once fail on the dpkg lock.
-wait_for_background_apt() {
-  [[ -f "$APT_LOG" ]] || return 0
-  local waited=0
-  until grep -q 'done' "$APT_LOG" 2>/dev/null; do
-    if (( waited == 0 )); then log "waiting for the background apt run ($APT_LOG) to finish"; fi
-    if (( waited >= 900 )); then log "gave up waiting for $APT_LOG"; return 0; fi
-    sleep 5; waited=$((waited + 5))
-  done
-}
 
 pg_bin_dir() {
   local dir
@@ -36,12 +24,6 @@ pg_bin_dir() {
 
 install_missing_packages() {
   local packages=()
-  command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
-  pg_bin_dir >/dev/null || packages+=(postgresql)
-  (( ${#packages[@]} == 0 )) && return 0
-  wait_for_background_apt
-  # The background run may have installed them meanwhile.
-  packages=()
   command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
   pg_bin_dir >/dev/null || packages+=(postgresql)
   (( ${#packages[@]} == 0 )) && return 0
