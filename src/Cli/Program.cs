@@ -31,6 +31,13 @@ catch (Exception ex) when (ex.InnerException is ComponentConfigurationException 
     Console.Error.WriteLine($"❌  Invalid resource: {inner.Message}");
     return 1;
 }
+catch (Exception ex) when (ex is not OutOfMemoryException)
+{
+    // Start-up failures (database unreachable, port taken, ...) deserve one clear line, not a crash dump.
+    Console.Error.WriteLine($"❌  {ex.GetType().Name}: {ex.Message}");
+    if (ex.InnerException is { } inner) Console.Error.WriteLine($"    caused by {inner.GetType().Name}: {inner.Message}");
+    return 1;
+}
 
 static int PrintUsage()
 {

@@ -66,6 +66,20 @@ internal sealed class ClusterSupervisor : IAsyncDisposable
         {
             var silos = Enumerable.Range(1, _plan.Silos).Select(i => new Member($"silo-{i}", "silo", i)).ToList();
             await Task.WhenAll(silos.Select(m => StartMemberAsync(m, deadline.Token)));
+            // A silo that exits while the others join would leave the probe waiting for it until the deadline.
+            using (var probing = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token))
+            {
+                var probe = ClusterMembershipProbe.WaitForActiveSilosAsync(_plan, [.. silos.Select(s => s.PortA)], probing.Token);
+                var exited = Task.WhenAny(silos.Select(s => s.Child.Exited));
+                if (await Task.WhenAny(probe, exited) != probe)
+                {
+                    await probing.CancelAsync();
+                    try { await probe; } catch (Exception) { /* cancelled: the exit is what is reported */ }
+                    var dead = silos.First(s => s.Child.HasExited);
+                    throw new ClusterStartException($"{dead.Name} exited with code {await dead.Child.Exited} before the cluster formed (its output is above)");
+                }
+                await probe;
+            }
             var gateways = Enumerable.Range(1, _plan.Gateways).Select(i => new Member($"gateway-{i}", "gateway", i) { AppId = $"app{i}" }).ToList();
             await Task.WhenAll(gateways.Select(m => StartMemberAsync(m, deadline.Token)));
         }

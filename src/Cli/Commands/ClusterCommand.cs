@@ -149,6 +149,12 @@ internal static class ClusterCommand
             Console.Error.WriteLine($"❌  {ex.Message}");
             exitCode = 1;
         }
+        catch (Exception ex) when (!stop.IsCancellationRequested && ex is not OperationCanceledException)
+        {
+            // E.g. the membership store refused the probe's connection: stop what started rather than orphan it.
+            Console.Error.WriteLine($"❌  The cluster did not start: {ex.GetType().Name}: {ex.Message}");
+            exitCode = 1;
+        }
         Console.WriteLine("ℹ️  Shutting down the cluster");
         await supervisor.StopAsync();
         Console.WriteLine("✅  Cluster stopped");

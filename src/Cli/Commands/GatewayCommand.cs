@@ -2,6 +2,7 @@ using ActorRuntime.Cli.Hosting;
 using ActorRuntime.Components;
 using ActorRuntime.Components.Loading;
 using ActorRuntime.Gateway.Health;
+using ActorRuntime.Gateway.Hosting;
 using ActorRuntime.Silo.Clustering;
 using ActorRuntime.Silo.Hosting;
 using Orleans.Configuration;
@@ -62,7 +63,7 @@ internal static class GatewayCommand
                     default:
                         throw new UsageException("actorrt gateway needs a shared cluster: localhost, postgresql or redis");
                 }
-                client.UseConnectionRetryFilter<RetryForever>();
+                client.UseActorRuntimeGatewayClient();
             });
         }, connectComponents: false);
         var readiness = app.Services.GetRequiredService<RuntimeReadiness>();
@@ -70,19 +71,6 @@ internal static class GatewayCommand
         Console.WriteLine($"ℹ️  Gateway for app id '{run.AppId}': HTTP port {http}, gRPC port {grpc}, {mode.ToString().ToLowerInvariant()} cluster");
         await app.RunAsync();
         return 0;
-    }
-
-    /// <summary>No silo yet is not an error for a gateway: keep trying, a second apart.</summary>
-    private sealed class RetryForever(ILogger<RetryForever> logger) : IClientConnectionRetryFilter
-    {
-        private int _attempt;
-
-        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
-        {
-            if (++_attempt % 10 == 1) logger.LogWarning("No silo reachable yet (attempt {Attempt}): {Error}", _attempt, exception.Message);
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            return !cancellationToken.IsCancellationRequested;
-        }
     }
 
     /// <summary>Reports losing and regaining every connection to the cluster on <c>/v1.0/healthz</c>.</summary>

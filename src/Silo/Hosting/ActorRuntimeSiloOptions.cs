@@ -68,6 +68,14 @@ public sealed class ActorRuntimeSiloOptions : IValidatableObject
     [Range(0, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// Gateway port in the machine-local cluster (<see cref="ClusterMode.Localhost"/>), where <see cref="GatewayPort"/>
+    /// does not apply; null (the default, what <c>actorrt run</c> uses) picks a free one, 0 opens none. Set it in your own
+    /// silo host so clients can reach a silo that has your grain assemblies (see samples/csharp-grains).
+    /// </summary>
+    [Range(0, 65535)]
+    public int? LocalGatewayPort { get; set; }
+
     /// <summary>Address other silos and clients use to reach this one.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 

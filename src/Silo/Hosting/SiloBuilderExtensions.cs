@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using ActorRuntime.Components.Hosting;
-using ActorRuntime.Components.Model;
 using ActorRuntime.Silo.Clustering;
 using ActorRuntime.Silo.Reminders;
 using ActorRuntime.Silo.Storage;
@@ -35,7 +34,7 @@ public static class SiloBuilderExtensions
                 silo.UseLocalhostClustering(siloPort: FreePorts.Next(), gatewayPort: FreePorts.Next(), serviceId: options.ServiceId, clusterId: "actorrt-inproc");
                 break;
             case ClusterMode.Localhost:
-                silo.UseLocalMachineClustering(options.LocalMachineDatabase!);
+                silo.UseLocalMachineClustering(options.LocalMachineDatabase!, c => c.GatewayPort = options.LocalGatewayPort);
                 break;
             case ClusterMode.PostgreSql:
                 silo.UsePostgresClustering(options.ConnectionString!);
@@ -54,9 +53,9 @@ public static class SiloBuilderExtensions
     }
 
     /// <summary>
-    /// Grain storage: the chosen kind as the default storage; with <see cref="GrainStorageKind.StateStore"/> every state
-    /// store component is also a storage under its own name. Whatever the kind, the actor state store's name (e.g.
-    /// <c>statestore</c>) names the default storage too, so <c>[PersistentState("s", "statestore")]</c> always resolves.
+    /// Grain storage: the chosen kind as the default storage ("Default"). With <see cref="GrainStorageKind.StateStore"/>
+    /// the actor state store is also registered under its component name (e.g. <c>statestore</c>, so
+    /// <c>[PersistentState("s", "statestore")]</c> resolves) and every other state store component under its own name.
     /// </summary>
     private static void ConfigureGrainStorage(ISiloBuilder silo, ActorRuntimeSiloOptions o)
     {
@@ -68,21 +67,25 @@ public static class SiloBuilderExtensions
         {
             case GrainStorageKind.StateStore:
                 foreach (var name in names)
-                    silo.AddStateStoreGrainStorage(name, actorStore, s => s.MissingComponentReason = resolved.Problem);
+                    silo.AddStateStoreGrainStorage(name, actorStore, s =>
+                    {
+                        s.MissingComponentReason = resolved.Problem;
+                        s.RequiredAtStart = resolved.Explicit;
+                    });
                 foreach (var other in resolved.StateStores.Where(d => !names.Contains(d.Name, StringComparer.Ordinal)))
                 {
-                    silo.AddStateStoreGrainStorage(other.Name, other);
+                    silo.AddStateStoreGrainStorage(other.Name, other, s => s.RequiredAtStart = false);
                     names.Add(other.Name);
                 }
                 break;
             case GrainStorageKind.PostgreSql:
-                foreach (var name in names) silo.AddPostgresGrainStorage(name, o.EffectiveStorageConnectionString!);
+                silo.AddPostgresGrainStorage(GrainStorageExtensions.DefaultName, o.EffectiveStorageConnectionString!);
                 break;
             case GrainStorageKind.Redis:
-                foreach (var name in names) silo.AddRedisGrainStorageFromConfiguration(name, o.EffectiveStorageConnectionString!);
+                silo.AddRedisGrainStorageFromConfiguration(GrainStorageExtensions.DefaultName, o.EffectiveStorageConnectionString!);
                 break;
             case GrainStorageKind.Memory:
-                foreach (var name in names) silo.AddMemoryGrainStorage(name, (MemoryGrainStorageOptions m) => m.GrainStorageSerializer = new JsonGrainStateSerializer());
+                silo.AddMemoryGrainStorage(GrainStorageExtensions.DefaultName, (MemoryGrainStorageOptions m) => m.GrainStorageSerializer = new JsonGrainStateSerializer());
                 break;
         }
     }

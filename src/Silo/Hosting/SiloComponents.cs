@@ -13,15 +13,17 @@ namespace ActorRuntime.Silo.Hosting;
 /// </summary>
 internal static class SiloComponents
 {
-    internal sealed record Resolved(IReadOnlyList<ComponentDefinition> StateStores, ComponentDefinition? ActorStateStore, string? Problem)
+    /// <param name="Explicit">The components were named by the caller (options), so a store that cannot connect stops start-up.</param>
+    internal sealed record Resolved(IReadOnlyList<ComponentDefinition> StateStores, ComponentDefinition? ActorStateStore, string? Problem, bool Explicit)
     {
-        public static readonly Resolved None = new([], null, null);
+        public static readonly Resolved None = new([], null, null, false);
     }
 
     public static Resolved Resolve(IServiceCollection services, ActorRuntimeSiloOptions options)
     {
         IReadOnlyList<ComponentDefinition> definitions;
         string source;
+        var explicitly = options.Components is not null || options.ResourcesPaths is { Count: > 0 };
         if (options.Components is { } given)
         {
             definitions = given;
@@ -50,7 +52,7 @@ internal static class SiloComponents
             catch (Exception e) when (e is ComponentConfigurationException or IOException or UnauthorizedAccessException)
             {
                 // Not asked for by name: a problem here must not stop a silo that may never use grain state.
-                return new Resolved([], null, $"the default components in {folder} could not be loaded: {e.Message}");
+                return new Resolved([], null, $"the default components in {folder} could not be loaded: {e.Message}", false);
             }
         }
 
@@ -59,12 +61,12 @@ internal static class SiloComponents
             .DistinctBy(d => d.Name, StringComparer.Ordinal)
             .ToList();
         var marked = stores.Where(d => d.GetMetadata().GetBool("actorStateStore", false)).ToList();
-        if (marked.Count > 0) return new Resolved(stores, marked[0], null);
-        if (stores.Count == 1) return new Resolved(stores, stores[0], null);
+        if (marked.Count > 0) return new Resolved(stores, marked[0], null, explicitly);
+        if (stores.Count == 1) return new Resolved(stores, stores[0], null, explicitly);
         var problem = stores.Count == 0
             ? $"no state store component in {source}"
             : $"none of the state stores in {source} ({string.Join(", ", stores.Select(s => s.Name))}) sets actorStateStore: \"true\"";
-        return new Resolved(stores, null, problem);
+        return new Resolved(stores, null, problem, explicitly);
     }
 
     private static IReadOnlyList<ComponentDefinition>? Registered(IServiceCollection services) =>

@@ -23,6 +23,13 @@ public sealed class StateStoreGrainStorageOptions
     /// <summary>Why <see cref="Component"/> is null, for the error message (set by <c>AddActorRuntimeSilo</c>).</summary>
     public string? MissingComponentReason { get; set; }
 
+    /// <summary>
+    /// Whether a store that fails to connect when the silo starts stops the start (default), or is only logged and
+    /// retried on first use (for a component the host did not ask for by name). A component that says
+    /// <c>ignoreErrors: true</c> never stops the start.
+    /// </summary>
+    public bool RequiredAtStart { get; set; } = true;
+
     /// <summary>First part of every key; null uses the cluster's ServiceId (state is per service, like Orleans' own providers).</summary>
     public string? KeyPrefix { get; set; }
 
@@ -191,7 +198,7 @@ public sealed partial class StateStoreGrainStorage : IGrainStorage, ILifecyclePa
             await StoreAsync(cancellationToken).ConfigureAwait(false);
             LogReady(Name, component.Name, component.Type);
         }
-        catch (Exception e) when (component.IgnoreErrors && e is not OperationCanceledException)
+        catch (Exception e) when ((component.IgnoreErrors || !_options.RequiredAtStart) && e is not OperationCanceledException)
         {
             LogInitFailed(Name, component.Name, e.Message);
         }
@@ -248,6 +255,6 @@ public sealed partial class StateStoreGrainStorage : IGrainStorage, ILifecyclePa
     [LoggerMessage(Level = LogLevel.Information, Message = "Grain storage {Storage} uses state store {Component} ({Type})")]
     private partial void LogReady(string storage, string component, string type);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain storage {Storage}: state store {Component} failed to initialize (ignoreErrors: true): {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain storage {Storage}: state store {Component} failed to initialize (retried on first use): {Error}")]
     private partial void LogInitFailed(string storage, string component, string error);
 }

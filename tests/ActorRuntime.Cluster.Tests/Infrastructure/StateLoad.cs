@@ -18,6 +18,9 @@ public sealed class StateLoad : IAsyncDisposable
 {
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(40);
 
+    /// <summary>Each writer stops after this many requests even if time remains (a bound on count as well as time).</summary>
+    public const int MaxRequestsPerWriter = 50_000;
+
     public sealed record Outcome(int Writer, string Key, long Value, int Gateway, TimeSpan Start, TimeSpan End, bool Ok, string? Error)
     {
         public TimeSpan Latency => End - Start;
@@ -76,7 +79,7 @@ public sealed class StateLoad : IAsyncDisposable
 
     private async Task WriteLoopAsync(int writer)
     {
-        for (long n = 1; !_stop.IsCancellationRequested; n++)
+        for (long n = 1; n <= MaxRequestsPerWriter && !_stop.IsCancellationRequested; n++)
         {
             var key = KeyFor(writer, n);
             var gateway = (int)(n / _keysPerWriter % _gateways.Count);
@@ -201,6 +204,7 @@ public sealed record LoadReport(
     {
         null => "",
         _ when error.Contains("Response did not arrive on time", StringComparison.Ordinal) => "Orleans response timeout (request in flight to a dead silo)",
+        _ when error.Contains("Silo stopping", StringComparison.Ordinal) => "rejected: Silo stopping",
         _ when error.Contains("Unable to connect", StringComparison.Ordinal) || error.Contains("ConnectionFailed", StringComparison.Ordinal) => "connection to the dead silo refused",
         _ when error.Contains("SiloUnavailable", StringComparison.Ordinal) || error.Contains("unavailable", StringComparison.OrdinalIgnoreCase) => "silo unavailable",
         _ when error.StartsWith("HttpRequestException", StringComparison.Ordinal) || error.StartsWith("TaskCanceled", StringComparison.Ordinal) => "no HTTP answer: " + error[..Math.Min(80, error.Length)],
