@@ -5,7 +5,7 @@ using Orleans.Configuration;
 namespace ActorRuntime.Gateway.Hosting;
 
 /// <summary>How a gateway behaves as an Orleans client of a cluster it does not host.</summary>
-public static class ClusterClientExtensions
+public static partial class ClusterClientExtensions
 {
     /// <summary>
     /// Keeps looking for a silo forever, fails calls stuck on a dead silo after <paramref name="responseTimeout"/>
