@@ -16,7 +16,7 @@ public static partial class ClusterClientExtensions
     {
         client.UseConnectionRetryFilter<RetryForever>();
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout ?? TimeSpan.FromSeconds(10));
-        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+        client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         client.AddOutgoingGrainCallFilter(RetryRejectedCalls);
         return client;
     }
