@@ -9,6 +9,7 @@ try
         "stop" => await StopCommand.ExecuteAsync(args[1..]),
         "list" => ListCommand.Execute(),
         "silo" => await SiloCommand.ExecuteAsync(args[1..]),
+        "db" => await DbCommand.ExecuteAsync(args[1..]),
         "gateway" => await GatewayCommand.ExecuteAsync(args[1..]),
         "cluster" => await ClusterCommand.ExecuteAsync(args[1..]),
         null or "help" or "--help" or "-h" => PrintUsage(),

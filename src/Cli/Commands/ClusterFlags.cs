@@ -21,6 +21,10 @@ internal static class ClusterFlags
         ["silo-port"] = $"{ActorRuntimeSiloOptions.SectionName}:SiloPort",
         ["gateway-port"] = $"{ActorRuntimeSiloOptions.SectionName}:GatewayPort",
         ["advertised-address"] = $"{ActorRuntimeSiloOptions.SectionName}:AdvertisedAddress",
+        ["storage"] = $"{ActorRuntimeSiloOptions.SectionName}:Storage",
+        ["storage-connection-string"] = $"{ActorRuntimeSiloOptions.SectionName}:StorageConnectionString",
+        ["reminders"] = $"{ActorRuntimeSiloOptions.SectionName}:Reminders",
+        ["reminders-connection-string"] = $"{ActorRuntimeSiloOptions.SectionName}:RemindersConnectionString",
     };
 
     /// <summary>Flag values as configuration entries (for <c>AddInMemoryCollection</c>, highest precedence).</summary>

@@ -18,6 +18,10 @@ internal static class SiloCommand
         new("silo-port", "Silo-to-silo port (default 11111; 0 picks a free one)"),
         new("gateway-port", "Port for gateways, the cluster clients (default 30000; 0 picks a free one)"),
         new("advertised-address", "IP address other silos use to reach this one (default 127.0.0.1)"),
+        new("storage", "Grain state: statestore (the actorStateStore component, default), postgresql, redis or memory"),
+        new("storage-connection-string", "Connection string for --storage postgresql|redis (default: --connection-string)"),
+        new("reminders", "Reminders: localhost (SQLite beside membership), postgresql, redis or memory (default: as --cluster)"),
+        new("reminders-connection-string", "Connection string for --reminders postgresql|redis (default: --connection-string)"),
         new("resources-path", "A folder of component files; repeatable (default ~/.actorrt/components)", false, "d", "components-path"),
         new("log-level", "debug, info, warn or error (default info)"),
         new("help", "Show this help", true, "h"),
@@ -57,6 +61,13 @@ internal static class SiloCommand
             o.SiloPort = options.SiloPort;
             o.GatewayPort = options.GatewayPort;
             o.AdvertisedAddress = options.AdvertisedAddress;
+            o.Storage = options.Storage;
+            o.StorageConnectionString = options.StorageConnectionString;
+            o.Reminders = options.Reminders;
+            o.RemindersConnectionString = options.RemindersConnectionString;
+            o.RemindersDatabase = options.RemindersDatabase;
+            o.MinimumReminderPeriod = options.MinimumReminderPeriod;
+            o.Components = definitions;
         }));
         using var host = builder.Build();
         Console.WriteLine($"ℹ️  Silo joining the {options.Cluster.ToString().ToLowerInvariant()} cluster '{options.ClusterId}' with {definitions.Count} component(s)");

@@ -14,6 +14,7 @@ internal static class Usage
               actorrt list                                list the apps running on this machine
               actorrt silo [flags]                        run a silo of a cluster (localhost, postgresql, redis)
               actorrt gateway --app-id <id> [flags]       run an app's gateway as a client of a cluster
+              actorrt db init --store postgresql ...      create the cluster's tables ahead of time
               actorrt cluster up|down|list [flags]        run silos and gateways as local processes (see 'cluster --help')
 
             'actorrt run --help' lists the run flags.

@@ -43,6 +43,7 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
         {
             o.Cluster = cluster;
             o.LocalMachineDatabase = Path.Combine(home, "cluster", "membership.db");
+            o.Components = [.. components.SelectMany(c => c).DistinctBy(d => d.InstanceId)];
         }));
         var siloHost = builder.Build();
         var runtime = new StandaloneRuntime(siloHost);
