@@ -33,6 +33,10 @@ internal sealed class BenchOptions
     public TimeSpan QuietMaxWait { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>Extra environment for the runtime process (e.g. DOTNET_PerfMapEnabled=1 to profile it with perf).</summary>
     public Dictionary<string, string> RuntimeEnvironment { get; } = new(StringComparer.Ordinal);
+    /// <summary>Scenario 'cluster': silo counts to measure, one cluster each.</summary>
+    public int[] Silos { get; set; } = [1, 2, 3];
+    /// <summary>Scenario 'cluster': Npgsql connection string of the membership database.</summary>
+    public string Postgres { get; set; } = "Host=127.0.0.1;Port=5440;Username=postgres;Database=actorrt";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -61,6 +65,8 @@ internal sealed class BenchOptions
                 case "--ops": o.Ops = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--filter": o.Filters = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--no-kestrel": o.SkipKestrel = true; break;
+                case "--silos": o.Silos = Next().Split(',').Select(PositiveInt).ToArray(); break;
+                case "--postgres": o.Postgres = Next(); break;
                 case "--rounds": o.Rounds = PositiveInt(Next()); break;
                 case "--initial-warmup": o.InitialWarmup = Seconds(Next()); break;
                 case "--quiet": o.QuietThreshold = double.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -85,7 +91,7 @@ internal sealed class BenchOptions
     }
 
     public const string Usage = """
-        usage: actorrt-bench [state] [options]
+        usage: actorrt-bench [state|cluster] [options]
 
         Scenario 'state': state save/get through the gateway (HTTP, gRPC; in-memory and Redis stores) beside
         StackExchange.Redis used directly against the same Redis, and a bare Kestrel endpoint in this process.
@@ -111,6 +117,14 @@ internal sealed class BenchOptions
           --quiet CORES        before each row, wait until other processes use ≤ CORES (default 0.25)...
           --quiet-wait S       ...but no longer than S seconds (default 10; 0 = never wait)
           --runtime-env K=V    extra environment variable for the runtime process; repeatable
+
+        Scenario 'cluster': N `actorrt silo` processes (PostgreSQL membership) and one `actorrt gateway`; state GET
+        through the gateway (HTTP) vs. the same grain call from a direct Orleans client in this process, and
+        save+get through the gateway. Uses --duration, --max-ops, --warmup, --warmup-ops, --callers, --keys,
+        --payload, --filter, --initial-warmup, --quiet, --quiet-wait, --actorrt-bin, --no-build, plus:
+          --silos LIST         silo counts, one fresh cluster each (default 1,2,3)
+          --postgres CS        Npgsql connection string for membership
+                               (default Host=127.0.0.1;Port=5440;Username=postgres;Database=actorrt)
         """;
 
     private static TimeSpan Seconds(string s) =>

@@ -6,7 +6,8 @@ try
     return options.Scenario switch
     {
         "state" => await StateScenario.RunAsync(options),
-        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state)"),
+        "cluster" => await ClusterScenario.RunAsync(options),
+        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state, cluster)"),
     };
 }
 catch (HelpRequested)
