@@ -44,11 +44,13 @@ public sealed partial class CounterGrain(
         if (reminderName != TickReminder) return;
         state.State.Ticks++;
         await state.WriteStateAsync();
-        LogTick(this.GetPrimaryKeyString(), state.State.Ticks);
+        // The reminder's period number (0 = first tick): the same number logged twice is a tick delivered twice.
+        var slot = status.Period > TimeSpan.Zero ? (long)Math.Round((status.CurrentTickTime - status.FirstTickTime) / status.Period) : 0;
+        LogTick(this.GetPrimaryKeyString(), state.State.Ticks, slot);
     }
 
     private CounterSnapshot Snapshot() => new(state.State.Count, state.State.Ticks);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "counter {Key}: tick {Ticks}")]
-    private partial void LogTick(string key, long ticks);
+    [LoggerMessage(Level = LogLevel.Information, Message = "counter {Key}: tick {Ticks} (reminder period {Slot})")]
+    private partial void LogTick(string key, long ticks, long slot);
 }

@@ -22,10 +22,10 @@ public sealed class FailoverTests(ITestOutputHelper output)
     /// <summary>
     /// The bound the error window must stay under after <c>kill -9</c>. Requests in flight to the killed silo are
     /// answered only when the gateway's Orleans client gives up on them (ClientMessagingOptions.ResponseTimeout), so the
-    /// window is about that timeout plus up to 1 s; see the report for the figures.
+    /// window is about that timeout (10 s, set by the gateway) plus scheduling slack; see the report for the figures.
     /// </summary>
     private static readonly TimeSpan MaxErrorWindow =
-        TimeSpan.FromSeconds(double.TryParse(Environment.GetEnvironmentVariable("ACTORRT_TEST_MAX_ERROR_WINDOW"), out var s) ? s : 30);
+        TimeSpan.FromSeconds(double.TryParse(Environment.GetEnvironmentVariable("ACTORRT_TEST_MAX_ERROR_WINDOW"), out var s) ? s : 15);
 
     [Theory(Timeout = 300_000)]
     [InlineData("postgresql")]
@@ -98,25 +98,10 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
             Assert.Empty(problems);
             Assert.Equal(0, exitCode);
-            // Zero failures is the goal, but Orleans as-is rejects the few requests a gateway sends through the stopping
-            // silo's Orleans gateway after that silo has started blocking application messages
-            // (OrleansMessageRejectionException "Silo stopping", a transient rejection the Orleans client does not
-            // retry). Measured: 0-3 of ~3500 requests, within < 0.1 s. The tightest bound that holds as-is: only such
-            // rejections, only while the silo stops, at most one per writer in flight. Set ACTORRT_TEST_STRICT_GRACEFUL=1
-            // to demand zero (true once gateways retry rejected calls).
+            // The stopping silo rejects requests that reach it after it blocks application messages ("Silo stopping");
+            // gateways resend rejected calls (never delivered, so safe), so a graceful stop fails no request.
             var failures = load.Outcomes.Where(o => !o.Ok).ToList();
-            if (Environment.GetEnvironmentVariable("ACTORRT_TEST_STRICT_GRACEFUL") == "1")
-            {
-                Assert.True(failures.Count == 0, $"{failures.Count} request(s) failed during a graceful stop:\n{string.Join('\n', report.FailureSamples)}");
-            }
-            else
-            {
-                Assert.True(failures.All(o => LoadReport.Kind(o.Error) == "rejected: Silo stopping"),
-                    "a graceful stop failed requests with something other than the 'Silo stopping' rejection:\n" + string.Join('\n', report.FailureSamples));
-                Assert.True(failures.All(o => o.Start >= at - TimeSpan.FromSeconds(1) && o.End <= at + stopTook + TimeSpan.FromSeconds(1)),
-                    "requests failed outside the stop (SIGTERM to exit):\n" + string.Join('\n', report.FailureSamples));
-                Assert.True(failures.Count <= Writers, $"{failures.Count} requests failed during the stop, more than one per writer:\n{string.Join('\n', report.FailureSamples)}");
-            }
+            Assert.True(failures.Count == 0, $"{failures.Count} request(s) failed during a graceful stop:\n{string.Join('\n', report.FailureSamples)}");
         }
         finally
         {
