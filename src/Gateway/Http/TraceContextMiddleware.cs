@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 
 namespace ActorRuntime.Gateway.Http;
@@ -33,11 +32,11 @@ internal sealed class TraceContextMiddleware(RequestDelegate next)
     internal static string ChildOf(string parent)
     {
         Span<byte> span = stackalloc byte[8];
-        RandomNumberGenerator.Fill(span);
+        Random.Shared.NextBytes(span); // ids need to be unique, not secret: skip the CSPRNG on the hot path
         var spanId = Convert.ToHexStringLower(span);
         if (TryParse(parent, out var traceId, out var flags)) return $"00-{traceId}-{spanId}-{flags}";
         Span<byte> trace = stackalloc byte[16];
-        RandomNumberGenerator.Fill(trace);
+        Random.Shared.NextBytes(trace);
         return $"00-{Convert.ToHexStringLower(trace)}-{spanId}-01";
     }
 
