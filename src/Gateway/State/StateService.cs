@@ -139,7 +139,7 @@ public sealed class StateService(IGrainFactory grains, ComponentRegistry compone
             ? KeyPrefix.For(d, _options.AppId, _options.Namespace)
             : throw DaprErrors.StateStoreNotFound(s).ToException());
 
-    private IStateKeyGrain KeyGrain(string store, string storedKey) => grains.GetGrain<IStateKeyGrain>(StateGrainKeys.For(InstanceId(store), storedKey));
+    private IStateKeyGrain KeyGrain(string store, string storedKey) => grains.KeyGrain(InstanceId(store), storedKey);
 
     private string InstanceId(string store) => components.TryGetDefinition(store, out var d) ? d.InstanceId : throw DaprErrors.StateStoreNotFound(store).ToException();
 

@@ -8,6 +8,7 @@ namespace ActorRuntime.Grains.State;
 /// answered; the store checks ETags itself, so a duplicate activation during a membership change can never let a
 /// stale write win. Keys carry the store's instance id (name + settings hash), so a grain only ever talks to the store its caller meant. Reads come from memory once loaded, because every write to this key passes through here.
 /// </summary>
+[GrainType(StateGrainKeys.KeyGrainType)]
 [CollectionAgeLimit(Minutes = 2)]
 [Orleans.Placement.PreferLocalPlacement] // activate beside the gateway that asked: it has the store loaded
 public sealed class StateKeyGrain(ComponentCatalog components) : Grain, IStateKeyGrain

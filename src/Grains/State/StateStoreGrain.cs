@@ -39,7 +39,7 @@ public sealed class StateStoreGrain(ComponentCatalog components) : Grain, IState
         {
             // Also after a failure: a store error may have left the outcome unknown to the caches.
             await Task.WhenAll(operations.Select(o => o.StoredKey).Distinct()
-                .Select(k => GrainFactory.GetGrain<IStateKeyGrain>(StateGrainKeys.For(storeId, k)).Invalidate().AsTask()));
+                .Select(k => GrainFactory.KeyGrain(storeId, k).Invalidate().AsTask()));
         }
     }
 
