@@ -41,6 +41,35 @@ public sealed class ComponentCatalog : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Adds and connects a store within its <c>initTimeout</c>. Returns false when it failed but says
+    /// <c>ignoreErrors</c> (it is then removed); any other failure stops start-up with an error naming the component.
+    /// </summary>
+    public async Task<bool> TryConnectAsync(ComponentDefinition definition, Action<string>? ignored, CancellationToken cancellationToken)
+    {
+        AddStateStore(definition);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(definition.InitTimeout);
+        try
+        {
+            await InitializeAsync(definition, timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (definition.IgnoreErrors && !cancellationToken.IsCancellationRequested)
+        {
+            ignored?.Invoke(ex.Message);
+            await RemoveAsync(definition).ConfigureAwait(false);
+            return false;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            var problem = ex is OperationCanceledException
+                ? $"initialization did not finish within initTimeout {definition.InitTimeout.TotalSeconds:0.###}s"
+                : $"initialization failed: {ex.Message}";
+            throw new Model.ComponentConfigurationException(definition.SourceFile, definition.Name, null, problem, ex);
+        }
+    }
+
     public async Task RemoveAsync(ComponentDefinition definition)
     {
         if (_stateStores.TryRemove(definition.InstanceId, out var e)) await e.Store.DisposeAsync().ConfigureAwait(false);

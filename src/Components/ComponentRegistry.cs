@@ -50,26 +50,10 @@ public sealed partial class ComponentRegistry
         foreach (var name in _stateStores.Keys.ToList())
         {
             var definition = _byName[name];
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(definition.InitTimeout);
-            try
-            {
-                await _catalog.InitializeAsync(definition, timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false);
+            if (await _catalog.TryConnectAsync(definition, error => LogComponentIgnored(name, definition.Type, error), cancellationToken).ConfigureAwait(false))
                 LogComponentLoaded(name, definition.Type);
-            }
-            catch (Exception ex) when (definition.IgnoreErrors && !cancellationToken.IsCancellationRequested)
-            {
-                LogComponentIgnored(name, definition.Type, ex.Message);
+            else
                 _stateStores.Remove(name);
-                await _catalog.RemoveAsync(definition).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                var problem = ex is OperationCanceledException
-                    ? $"initialization did not finish within initTimeout {definition.InitTimeout.TotalSeconds:0.###}s"
-                    : $"initialization failed: {ex.Message}";
-                throw new ComponentConfigurationException(definition.SourceFile, name, null, problem, ex);
-            }
         }
         _ready = true;
     }

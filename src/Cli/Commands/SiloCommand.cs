@@ -48,7 +48,6 @@ internal static class SiloCommand
 
         var catalog = new ComponentCatalog();
         builder.Services.AddComponentCatalog(catalog);
-        builder.Services.AddSingleton(definitions);
         builder.Services.AddHostedService(sp => new ClusterComponents(catalog, definitions, sp.GetRequiredService<ILogger<ClusterComponents>>()));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.UseOrleans(silo => silo.AddActorRuntimeSilo(o =>

@@ -30,24 +30,8 @@ internal sealed class ClusterComponents(ComponentCatalog catalog, IReadOnlyList<
     {
         foreach (var d in definitions.Where(d => d.Category == "state"))
         {
-            catalog.AddStateStore(d);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(d.InitTimeout);
-            try
-            {
-                await catalog.InitializeAsync(d, timeout.Token).WaitAsync(timeout.Token);
+            if (await catalog.TryConnectAsync(d, error => logger.LogWarning("Component {Name} failed to initialize and is skipped (ignoreErrors): {Error}", d.Name, error), cancellationToken))
                 logger.LogInformation("Component loaded: {Name} ({Type}) as {InstanceId}", d.Name, d.Type, d.InstanceId);
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                if (d.IgnoreErrors)
-                {
-                    logger.LogWarning("Component {Name} failed to initialize and is skipped (ignoreErrors): {Error}", d.Name, ex.Message);
-                    await catalog.RemoveAsync(d);
-                    continue;
-                }
-                throw new ComponentConfigurationException(d.SourceFile, d.Name, null, $"initialization failed: {ex.Message}", ex);
-            }
         }
     }
 

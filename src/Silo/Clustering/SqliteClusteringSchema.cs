@@ -1,3 +1,4 @@
+using ActorRuntime.Silo.Sql;
 using Microsoft.Data.Sqlite;
 
 namespace ActorRuntime.Silo.Clustering;
@@ -43,58 +44,16 @@ public static class SqliteClusteringSchema
     }.ToString();
 
     /// <summary>The embedded script text.</summary>
-    public static string Script()
-    {
-        using var stream = typeof(SqliteClusteringSchema).Assembly.GetManifestResourceStream(ScriptResourceName)
-                           ?? throw new InvalidOperationException($"embedded resource '{ScriptResourceName}' is missing from {typeof(SqliteClusteringSchema).Assembly.GetName().Name}");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    public static string Script() => SqliteScript.Read(ScriptResourceName);
 
     /// <summary>Creates the database file (and its folder) if needed, switches it to WAL and applies the script.</summary>
     public static void Apply(string databaseFile)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databaseFile);
         var full = Path.GetFullPath(databaseFile);
-        var dir = Path.GetDirectoryName(full);
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-
-        var script = Script();
-        using var connection = new SqliteConnection(ConnectionString(full));
-        connection.Open();
-        try
-        {
-            using (var wal = connection.CreateCommand())
-            {
-                // Persistent: readers no longer block the writer, so heartbeats of many processes do not queue.
-                wal.CommandText = "PRAGMA journal_mode=WAL;";
-                wal.ExecuteScalar();
-            }
-            using var tx = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: one applier at a time.
-            using (var command = connection.CreateCommand())
-            {
-                command.Transaction = tx;
-                command.CommandText = script;
-                command.ExecuteNonQuery();
-            }
-            tx.Commit();
-        }
-        catch (SqliteException e)
-        {
-            throw new InvalidOperationException($"Cannot prepare the cluster membership database '{full}': {e.Message}", e);
-        }
+        SqliteScript.Apply(full, ConnectionString(full), ScriptResourceName, "cluster membership");
     }
 
     /// <summary>Query keys present in <c>OrleansQuery</c> (diagnostics and tests).</summary>
-    public static IReadOnlyList<string> InstalledQueryKeys(string databaseFile)
-    {
-        using var connection = new SqliteConnection(ConnectionString(databaseFile));
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT QueryKey FROM OrleansQuery ORDER BY QueryKey;";
-        using var reader = command.ExecuteReader();
-        var keys = new List<string>();
-        while (reader.Read()) keys.Add(reader.GetString(0));
-        return keys;
-    }
+    public static IReadOnlyList<string> InstalledQueryKeys(string databaseFile) => SqliteScript.InstalledQueryKeys(ConnectionString(databaseFile));
 }
