@@ -1,0 +1,171 @@
+using System.Runtime.ExceptionServices;
+
+namespace ActorRuntime.Components.Resiliency;
+
+/// <summary>
+/// The policies that protect calls to one target (an app, an actor type or id, a component direction), bound to that
+/// target's circuit breaker state. Obtained from <see cref="ResiliencyRegistry"/>, which caches it, so the breaker
+/// state is shared by every call to the same target.
+/// </summary>
+/// <remarks>
+/// Order per attempt, as in Dapr: the circuit breaker admits the attempt, the timeout bounds it, the retry policy
+/// decides whether another attempt follows. An open breaker ends the retries at once (retrying cannot get past it).
+/// </remarks>
+public sealed class ResiliencyPolicy
+{
+    private readonly CircuitBreaker? _breaker;
+    private readonly CircuitBreaker? _typeBreaker;
+    private readonly TimeProvider _time;
+
+    /// <summary>The policy for a target nothing applies to: runs the operation once, as is.</summary>
+    public static ResiliencyPolicy NoOp { get; } = new(new ResolvedPolicies("(none)", null, null, null), null, null, TimeProvider.System);
+
+    internal ResiliencyPolicy(ResolvedPolicies policies, CircuitBreaker? breaker, CircuitBreaker? typeBreaker, TimeProvider time)
+    {
+        Policies = policies;
+        _breaker = breaker;
+        _typeBreaker = typeBreaker;
+        _time = time;
+        IsNoOp = policies.Timeout is null && policies.Retry is null && breaker is null && typeBreaker is null;
+    }
+
+    /// <summary>True when no timeout, retry or breaker applies: callers may skip <see cref="ExecuteAsync{T}"/> entirely.</summary>
+    public bool IsNoOp { get; }
+
+    /// <summary>The resolved settings (for logs and diagnostics).</summary>
+    public ResolvedPolicies Policies { get; }
+
+    /// <summary>The target's breaker (the id's breaker for an actor with scope both), or null.</summary>
+    public CircuitBreaker? CircuitBreaker => _breaker ?? _typeBreaker;
+
+    /// <summary>
+    /// Runs <paramref name="op"/> under the timeout (per attempt), retry and circuit breaker policies.
+    /// </summary>
+    /// <param name="op">The call; receives a token that is cancelled by the caller's token or the attempt's timeout.</param>
+    /// <param name="isFailure">Marks a returned result as failed (e.g. HTTP status &gt;= 400). A failed result is retried
+    /// and counts against the breaker, but when no retry is left it is returned, so the caller still sees the target's answer.</param>
+    /// <param name="retryable">Whether an exception may be retried (default: all). Cancellation by <paramref name="ct"/>
+    /// is never retried and never counted against the breaker.</param>
+    /// <param name="ct">The caller's token; it also cancels the waits between retries.</param>
+    /// <exception cref="CircuitBreakerOpenException">The breaker rejected an attempt and no earlier attempt returned a result.</exception>
+    /// <exception cref="ResiliencyTimeoutException">The last attempt timed out.</exception>
+    public Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> op, Func<T, bool>? isFailure, Func<Exception, bool>? retryable, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(op);
+        return IsNoOp ? op(ct) : ExecuteCoreAsync(op, isFailure, retryable, ct);
+    }
+
+    /// <summary>Like <see cref="ExecuteAsync{T}"/> for an operation without a result.</summary>
+    public Task ExecuteAsync(Func<CancellationToken, Task> op, Func<Exception, bool>? retryable, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(op);
+        return IsNoOp ? op(ct) : ExecuteCoreAsync(async t => { await op(t).ConfigureAwait(false); return true; }, null, retryable, ct);
+    }
+
+    private async Task<T> ExecuteCoreAsync<T>(Func<CancellationToken, Task<T>> op, Func<T, bool>? isFailure, Func<Exception, bool>? retryable, CancellationToken ct)
+    {
+        var retry = Policies.Retry;
+        var backoff = retry is null ? default : new RetryBackoff(retry);
+        var retries = 0;
+        var hasFailedResult = false;
+        T lastResult = default!;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (!TryEnter(out var generation, out var typeGeneration, out var rejectedBy))
+            {
+                if (hasFailedResult) return lastResult;
+                throw new CircuitBreakerOpenException(rejectedBy!.Definition.Name, Policies.Target);
+            }
+
+            ExceptionDispatchInfo? error = null;
+            try
+            {
+                var result = await RunAttemptAsync(op, ct).ConfigureAwait(false);
+                if (isFailure is null || !isFailure(result))
+                {
+                    Report(generation, typeGeneration, success: true);
+                    return result;
+                }
+                Report(generation, typeGeneration, success: false);
+                lastResult = result;
+                hasFailedResult = true;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                _breaker?.OnIgnored(generation);
+                _typeBreaker?.OnIgnored(typeGeneration);
+                throw;
+            }
+            catch (Exception e)
+            {
+                Report(generation, typeGeneration, success: false);
+                if (retryable is not null && !retryable(e)) throw;
+                error = ExceptionDispatchInfo.Capture(e);
+                hasFailedResult = false;
+                lastResult = default!;
+            }
+
+            if (retry is null || !retry.AllowsRetry(retries))
+            {
+                error?.Throw();
+                return lastResult;
+            }
+            retries++;
+            await Task.Delay(backoff.Next(Random.Shared.NextDouble()), _time, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<T> RunAttemptAsync<T>(Func<CancellationToken, Task<T>> op, CancellationToken ct)
+    {
+        if (Policies.Timeout is not { } timeout) return await op(ct).ConfigureAwait(false);
+
+        using var timeoutCts = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
+        Task<T>? task = null;
+        try
+        {
+            task = op(linked.Token);
+            // WaitAsync: an operation that ignores its token still cannot hold the caller past the timeout.
+            return await task.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeoutCts.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            // Observe a late fault of the abandoned attempt so it does not surface as an unobserved task exception.
+            task?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw new ResiliencyTimeoutException(Policies.Target, timeout);
+        }
+    }
+
+    private bool TryEnter(out long generation, out long typeGeneration, out CircuitBreaker? rejectedBy)
+    {
+        generation = typeGeneration = 0;
+        rejectedBy = null;
+        if (_typeBreaker is not null && !_typeBreaker.TryEnter(out typeGeneration))
+        {
+            rejectedBy = _typeBreaker;
+            return false;
+        }
+        if (_breaker is not null && !_breaker.TryEnter(out generation))
+        {
+            _typeBreaker?.OnIgnored(typeGeneration);
+            rejectedBy = _breaker;
+            return false;
+        }
+        return true;
+    }
+
+    private void Report(long generation, long typeGeneration, bool success)
+    {
+        if (success)
+        {
+            _breaker?.OnSuccess(generation);
+            _typeBreaker?.OnSuccess(typeGeneration);
+        }
+        else
+        {
+            _breaker?.OnFailure(generation);
+            _typeBreaker?.OnFailure(typeGeneration);
+        }
+    }
+}
