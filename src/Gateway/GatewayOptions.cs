@@ -38,6 +38,43 @@ public sealed class GatewayOptions
     /// <summary><c>DAPR_API_TOKEN</c>: when set, callers must send it as <c>dapr-api-token</c>.</summary>
     public string? ApiToken { get; set; }
 
+    /// <summary>
+    /// <c>--dapr-internal-grpc-port</c>: where other gateways send service invocations and actor calls for this app
+    /// (HTTP/2 cleartext). 0 picks a free port.
+    /// </summary>
+    [Range(0, 65535)]
+    public int InternalPort { get; set; }
+
+    /// <summary>The host other gateways use to reach <see cref="InternalPort"/>.</summary>
+    public string AdvertisedHost { get; set; } = "127.0.0.1";
+
+    /// <summary><c>APP_API_TOKEN</c>: sent to the app as <c>dapr-api-token</c> on every call the gateway makes to it.</summary>
+    public string? AppApiToken { get; set; }
+
+    /// <summary><c>--enable-app-health-check</c>.</summary>
+    public bool AppHealthCheckEnabled { get; set; }
+
+    /// <summary><c>--app-health-check-path</c> (HTTP apps).</summary>
+    public string AppHealthCheckPath { get; set; } = "/healthz";
+
+    /// <summary><c>--app-health-probe-interval</c> in seconds.</summary>
+    [Range(1, 3600)]
+    public int AppHealthProbeIntervalSeconds { get; set; } = 5;
+
+    /// <summary><c>--app-health-probe-timeout</c> in milliseconds.</summary>
+    [Range(1, 600000)]
+    public int AppHealthProbeTimeoutMilliseconds { get; set; } = 500;
+
+    /// <summary><c>--app-health-threshold</c>: consecutive failed probes before the app counts as unhealthy.</summary>
+    [Range(1, 1000)]
+    public int AppHealthThreshold { get; set; } = 3;
+
+    /// <summary><c>--config</c>: the Dapr Configuration file (access control, features), or null.</summary>
+    public string? ConfigFile { get; set; }
+
+    /// <summary>The resource folders, read again for kinds other than Component (Resiliency, HTTPEndpoint).</summary>
+    public IReadOnlyList<string> ResourcesPaths { get; set; } = [];
+
     /// <summary>Values shown in the metadata API's <c>extended</c> section (appCommand, cliPID, ...).</summary>
     public Dictionary<string, string> ExtendedMetadata { get; set; } = new(StringComparer.Ordinal);
 }

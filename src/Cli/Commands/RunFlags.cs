@@ -17,6 +17,12 @@ public static class RunFlags
         new("log-level", "debug, info, warn or error (default info)"),
         new("dapr-http-max-request-size", "Largest request body in MB (default 4)"),
         new("app-max-concurrency", "Most concurrent calls into the app (default unlimited)"),
+        new("enable-app-health-check", "Probe the app's health and stop sending it work while unhealthy", true),
+        new("app-health-check-path", "Path of the app's health probe (default /healthz)"),
+        new("app-health-probe-interval", "Seconds between health probes (default 5)"),
+        new("app-health-probe-timeout", "Milliseconds a health probe may take (default 500)"),
+        new("app-health-threshold", "Failed probes before the app counts as unhealthy (default 3)"),
+        new("dapr-internal-grpc-port", "Port other gateways use to call this one (default: a free port)"),
         new("run-file", "A multi-app run file (dapr.yaml) or its folder", false, "f"),
         new("help", "Show this help", true, "h"),
     ];
@@ -36,6 +42,12 @@ public static class RunFlags
         LogLevel = cl.Get("log-level") ?? "info",
         MaxRequestBodyMegabytes = cl.GetInt("dapr-http-max-request-size") ?? 4,
         AppMaxConcurrency = cl.GetInt("app-max-concurrency") ?? -1,
+        AppHealthCheck = cl.GetBool("enable-app-health-check"),
+        AppHealthCheckPath = cl.Get("app-health-check-path") ?? "/healthz",
+        AppHealthProbeIntervalSeconds = cl.GetInt("app-health-probe-interval") ?? 5,
+        AppHealthProbeTimeoutMilliseconds = cl.GetInt("app-health-probe-timeout") ?? 500,
+        AppHealthThreshold = cl.GetInt("app-health-threshold") ?? 3,
+        InternalPort = cl.GetInt("dapr-internal-grpc-port"),
         Command = cl.AppCommand,
     };
 

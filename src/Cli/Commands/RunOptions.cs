@@ -17,6 +17,13 @@ public sealed record RunOptions
     public string LogLevel { get; init; } = "info";
     public int MaxRequestBodyMegabytes { get; init; } = 4;
     public int AppMaxConcurrency { get; init; } = -1;
+    public bool AppHealthCheck { get; init; }
+    public string AppHealthCheckPath { get; init; } = "/healthz";
+    public int AppHealthProbeIntervalSeconds { get; init; } = 5;
+    public int AppHealthProbeTimeoutMilliseconds { get; init; } = 500;
+    public int AppHealthThreshold { get; init; } = 3;
+    /// <summary><c>--dapr-internal-grpc-port</c>: where other gateways call this one; null picks a free port.</summary>
+    public int? InternalPort { get; init; }
     public IReadOnlyList<string> Command { get; init; } = [];
     public string? WorkingDirectory { get; init; }
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();

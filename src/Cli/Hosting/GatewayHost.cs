@@ -27,6 +27,7 @@ internal static class GatewayHost
     public static WebApplication Build(RunOptions run, int httpPort, int grpcPort, IReadOnlyList<ComponentDefinition> components,
         ComponentCatalog catalog, Dictionary<string, string> extended, Action<WebApplicationBuilder> connectCluster, bool connectComponents)
     {
+        var internalPort = run.InternalPort ?? PortPicker.Free();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "actorrt-gateway-" + run.AppId });
         RuntimeLogging.Configure(builder.Logging, run.LogLevel, run.AppId);
         connectCluster(builder);
@@ -45,6 +46,16 @@ internal static class GatewayHost
             o.Namespace = Environment.GetEnvironmentVariable("NAMESPACE");
             o.ExtendedMetadata = extended;
             o.ApiToken = Environment.GetEnvironmentVariable("DAPR_API_TOKEN");
+            o.AppApiToken = Environment.GetEnvironmentVariable("APP_API_TOKEN");
+            o.InternalPort = internalPort;
+            o.AdvertisedHost = run.ListenAddress is "localhost" or "" or "0.0.0.0" or "::" ? "127.0.0.1" : run.ListenAddress;
+            o.AppHealthCheckEnabled = run.AppHealthCheck;
+            o.AppHealthCheckPath = run.AppHealthCheckPath;
+            o.AppHealthProbeIntervalSeconds = run.AppHealthProbeIntervalSeconds;
+            o.AppHealthProbeTimeoutMilliseconds = run.AppHealthProbeTimeoutMilliseconds;
+            o.AppHealthThreshold = run.AppHealthThreshold;
+            o.ConfigFile = run.ConfigFile;
+            o.ResourcesPaths = run.ResourcesPaths;
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.WebHost.ConfigureKestrel(k =>
@@ -53,6 +64,8 @@ internal static class GatewayHost
             k.AddServerHeader = false;
             Listen(k, run.ListenAddress, httpPort, HttpProtocols.Http1);
             Listen(k, run.ListenAddress, grpcPort, HttpProtocols.Http2);
+            // Gateway-to-gateway calls: HTTP/2 cleartext, reachable where other gateways run.
+            Listen(k, run.ListenAddress is "localhost" or "" ? "127.0.0.1" : run.ListenAddress, internalPort, HttpProtocols.Http2);
         });
         var app = builder.Build();
         app.UseActorRuntimeGateway();

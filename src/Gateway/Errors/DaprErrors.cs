@@ -58,4 +58,16 @@ public static class DaprErrors
 
     public static DaprError ApiNotFound(string path) =>
         new("ERR_NOT_FOUND", $"method \"{path}\" is not found", 404, StatusCode.Unimplemented);
+
+    public static DaprError DirectInvoke(string appId, string detail, int http = 500, StatusCode grpc = StatusCode.Internal) =>
+        new("ERR_DIRECT_INVOKE", $"failed to invoke, id: {appId}, err: {detail}", http, grpc);
+
+    public static DaprError DirectInvokeNoAppId() =>
+        new("ERR_DIRECT_INVOKE", "failed getting app id either from the URL path or the header dapr-app-id", 404, StatusCode.NotFound);
+
+    public static DaprError AccessDenied(string appId, string callerAppId, string operation, string verb) =>
+        DirectInvoke(appId, $"rpc error: code = PermissionDenied desc = access control policy has denied access to id: {callerAppId} operation: {operation} verb: {verb}", 403, StatusCode.PermissionDenied);
+
+    public static DaprError BodyTooLarge(int limitMegabytes) =>
+        new("ERR_MALFORMED_REQUEST", $"failed to read request body: request body too large; the limit is {limitMegabytes} MB (--dapr-http-max-request-size)", 413, StatusCode.ResourceExhausted);
 }

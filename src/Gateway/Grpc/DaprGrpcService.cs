@@ -14,7 +14,8 @@ namespace ActorRuntime.Gateway.Grpc;
 /// methods declared on the type that carries <see cref="BindServiceMethodAttribute"/>, hence the virtual handlers.
 /// </summary>
 [BindServiceMethod(typeof(DaprGrpcService), nameof(BindService))]
-public partial class DaprGrpcService(StateService state, MetadataService metadata, IHostApplicationLifetime lifetime)
+public partial class DaprGrpcService(StateService state, MetadataService metadata, IHostApplicationLifetime lifetime,
+    Invocation.ServiceInvoker invoker, Invocation.InvocationPolicies policies)
 {
     private const string ServiceName = "dapr.proto.runtime.v1.Dapr";
 
@@ -22,6 +23,7 @@ public partial class DaprGrpcService(StateService state, MetadataService metadat
     {
         BindStateMethods(binder, service);
         BindMetadataMethods(binder, service);
+        BindInvocationMethods(binder, service);
     }
 
     private static Method<TRequest, TResponse> Unary<TRequest, TResponse>(string name, MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser)

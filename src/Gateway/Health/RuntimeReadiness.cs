@@ -14,7 +14,32 @@ public sealed class RuntimeReadiness
     public bool ComponentsReady { get => _componentsReady; set => _componentsReady = value; }
     public bool ApiReady { get => _apiReady; set => _apiReady = value; }
     public bool ClusterReady { get => _clusterReady; set => _clusterReady = value; }
-    public bool AppChannelReady { get => _appChannelReady; set => _appChannelReady = value; }
+    public bool AppChannelReady { get => _appChannelReady; set { _appChannelReady = value; SignalAppStateChange(); } }
+
+    private volatile bool _appHealthy = true;
+
+    /// <summary>False while app health checks fail: the app then gets no invocations, actor calls or deliveries.</summary>
+    public bool AppHealthy
+    {
+        get => _appHealthy;
+        set
+        {
+            if (_appHealthy == value) return;
+            _appHealthy = value;
+            SignalAppStateChange();
+        }
+    }
+
+    private TaskCompletionSource _appStateChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes the next time the app's channel or health changes (or something else calls <see cref="SignalAppStateChange"/>).</summary>
+    public Task WaitForAppStateChangeAsync(CancellationToken cancellationToken) => Volatile.Read(ref _appStateChanged).Task.WaitAsync(cancellationToken);
+
+    public void SignalAppStateChange() =>
+        Interlocked.Exchange(ref _appStateChanged, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    /// <summary>The app is up, healthy, and may receive calls from the cluster.</summary>
+    public bool AppServing => _appChannelReady && _appHealthy;
 
     public bool OutboundReady => _componentsReady && _apiReady && _clusterReady;
     public bool Ready => OutboundReady && _appChannelReady;

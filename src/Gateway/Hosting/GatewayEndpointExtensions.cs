@@ -2,26 +2,39 @@ using ActorRuntime.Gateway.Errors;
 using ActorRuntime.Gateway.Grpc;
 using ActorRuntime.Gateway.Health;
 using ActorRuntime.Gateway.Http;
+using ActorRuntime.Gateway.Invocation;
 using ActorRuntime.Gateway.Metadata;
 using ActorRuntime.Gateway.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ActorRuntime.Gateway.Hosting;
 
 public static class GatewayEndpointExtensions
 {
     /// <summary>
-    /// The HTTP pipeline, in stages: path clean-up, trace context, Dapr error shaping, the API token check, routing,
-    /// then every building block's endpoints.
+    /// Two pipelines. The internal port (calls from other gateways) gets trace context and the internal endpoints only.
+    /// The API ports get, in stages: path clean-up, trace context, Dapr error shaping, the API token check, gRPC
+    /// proxying and <c>dapr-app-id</c> header invocation, routing, then every building block's endpoints.
     /// </summary>
     public static WebApplication UseActorRuntimeGateway(this WebApplication app)
     {
+        var internalPort = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.InternalPort;
+        app.MapWhen(http => http.Connection.LocalPort == internalPort, inner =>
+        {
+            inner.UseMiddleware<TraceContextMiddleware>();
+            inner.UseRouting();
+            inner.UseEndpoints(e => e.MapInternalApi());
+        });
         app.UseMiddleware<TrailingSlashMiddleware>();
         app.UseMiddleware<TraceContextMiddleware>();
         app.UseMiddleware<DaprErrorMiddleware>();
         app.UseMiddleware<ApiTokenMiddleware>();
+        app.UseMiddleware<GrpcProxyMiddleware>();
+        app.UseAppIdHeaderInvocation();
         app.UseRouting(); // explicitly after the path rewrite, so routes see the cleaned path
         app.MapDaprApi();
         return app;
@@ -32,9 +45,17 @@ public static class GatewayEndpointExtensions
         endpoints.MapHealthApi();
         endpoints.MapMetadataApi();
         endpoints.MapStateApi();
+        endpoints.MapInvocationApi();
         endpoints.MapGrpcService<DaprGrpcService>();
         // Unknown /v1.0 routes get Dapr's 404 body rather than an empty one.
         endpoints.MapFallback("/v1.0/{*rest}", (HttpContext http) => DaprErrors.ApiNotFound(http.Request.Path).ToResult());
+        return endpoints;
+    }
+
+    /// <summary>What other gateways may call: invocations for this app.</summary>
+    public static IEndpointRouteBuilder MapInternalApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapInternalInvocationApi();
         return endpoints;
     }
 }

@@ -1,0 +1,26 @@
+using ActorRuntime.Grains.Directory;
+using Microsoft.Extensions.Options;
+
+namespace ActorRuntime.Gateway.NameResolution;
+
+/// <summary>This gateway's own app instance as the directory shows it; actor types are added once the app has said which it hosts.</summary>
+public sealed class LocalAppInstance(IOptions<GatewayOptions> options)
+{
+    private readonly GatewayOptions _options = options.Value;
+    private volatile AppInstance? _current;
+    private IReadOnlyList<string> _actorTypes = [];
+
+    /// <summary>Unique per gateway process and start, so a restarted gateway never inherits a dead one's entry.</summary>
+    public string InstanceId { get; } = $"{options.Value.AppId}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..^20];
+
+    public string Namespace => _options.Namespace ?? "";
+
+    public AppInstance Current => _current ??= new AppInstance(InstanceId, _options.AppId, Namespace,
+        $"http://{_options.AdvertisedHost}:{_options.InternalPort}", _actorTypes);
+
+    public IReadOnlyList<string> ActorTypes
+    {
+        get => _actorTypes;
+        set { _actorTypes = value; _current = null; }
+    }
+}
