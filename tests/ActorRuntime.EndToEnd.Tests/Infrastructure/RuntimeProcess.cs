@@ -123,6 +123,11 @@ public sealed class RuntimeProcess : IAsyncDisposable
             psi.ArgumentList.Add(sandbox.Resources);
         }
         foreach (var a in options.ExtraArguments) psi.ArgumentList.Add(a);
+        if (options.AppCommand.Count > 0)
+        {
+            psi.ArgumentList.Add("--");
+            foreach (var a in options.AppCommand) psi.ArgumentList.Add(a);
+        }
         DotnetHost.CleanEnvironment(psi);
         foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("DAPR_", StringComparison.Ordinal)).ToList())
             psi.Environment.Remove(name);
@@ -262,6 +267,8 @@ public sealed record RuntimeStartOptions
     /// <summary>What "started" means: <c>/v1.0/healthz</c> (app channel ready too) or <c>/v1.0/healthz/outbound</c>.</summary>
     public string HealthPath { get; init; } = "/v1.0/healthz";
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+    /// <summary>The app to start beside the runtime, passed after <c>--</c> (as <c>dapr run ... -- cmd</c>); empty for none.</summary>
+    public IReadOnlyList<string> AppCommand { get; init; } = [];
     /// <summary>False runs without <c>--resources-path</c>, so the runtime uses (and on first run writes) its default components.</summary>
     public bool UseResourcesPath { get; init; } = true;
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();

@@ -7,11 +7,17 @@ namespace ActorRuntime.EndToEnd.Tests.Infrastructure;
 /// </summary>
 public sealed class RuntimeSandbox : IDisposable
 {
-    public RuntimeSandbox(string? appId = null)
+    /// <param name="appId">The app id; a unique one when null.</param>
+    /// <param name="home">
+    /// An <c>ACTORRT_HOME</c> shared with other sandboxes (so their runtimes join one machine-local cluster); it is not
+    /// deleted with this sandbox. Null gives the sandbox a private home under its root.
+    /// </param>
+    public RuntimeSandbox(string? appId = null, string? home = null)
     {
         var id = Guid.NewGuid().ToString("N")[..10];
         AppId = appId ?? "e2e-" + id;
         Root = Path.Combine(Path.GetTempPath(), "actorrt-e2e", id);
+        _sharedHome = home;
         Directory.CreateDirectory(Home);
         Directory.CreateDirectory(Resources);
         Directory.CreateDirectory(Data);
@@ -19,7 +25,9 @@ public sealed class RuntimeSandbox : IDisposable
 
     public string AppId { get; }
     public string Root { get; }
-    public string Home => Path.Combine(Root, "home");
+    private readonly string? _sharedHome;
+
+    public string Home => _sharedHome ?? Path.Combine(Root, "home");
     public string Resources => Path.Combine(Root, "resources");
     public string Data => Path.Combine(Root, "data");
 
