@@ -70,4 +70,37 @@ public static class DaprErrors
 
     public static DaprError BodyTooLarge(int limitMegabytes) =>
         new("ERR_MALFORMED_REQUEST", $"failed to read request body: request body too large; the limit is {limitMegabytes} MB (--dapr-http-max-request-size)", 413, StatusCode.ResourceExhausted);
+
+    public static DaprError ActorRuntimeNotFound() =>
+        new("ERR_ACTOR_RUNTIME_NOT_FOUND", "actor runtime is not configured: no state store has actorStateStore set to true", 500, StatusCode.Internal);
+
+    public static DaprError ActorInvoke(string detail) =>
+        new("ERR_ACTOR_INVOKE_METHOD", $"error invoke actor method: {detail}", 500, StatusCode.Internal);
+
+    public static DaprError ActorInstanceMissing(string type, string id) =>
+        new("ERR_ACTOR_INSTANCE_MISSING", $"actor instance is missing: {type}/{id} is not hosted by this app", 400, StatusCode.InvalidArgument);
+
+    public static DaprError ActorReminderNonHosted() =>
+        new("ERR_ACTOR_REMINDER_NON_HOSTED", "operations on actor reminders are only possible on hosted actor types", 403, StatusCode.PermissionDenied);
+
+    public static DaprError ActorReminderCreate(string detail) =>
+        new("ERR_ACTOR_REMINDER_CREATE", $"error creating actor reminder: {detail}", 500, StatusCode.Internal);
+
+    public static DaprError ActorReminderGet(string detail, int http = 500) =>
+        new("ERR_ACTOR_REMINDER_GET", $"error getting actor reminder: {detail}", http, http == 404 ? StatusCode.NotFound : StatusCode.Internal);
+
+    public static DaprError ActorReminderDelete(string detail) =>
+        new("ERR_ACTOR_REMINDER_DELETE", $"error deleting actor reminder: {detail}", 500, StatusCode.Internal);
+
+    public static DaprError ActorTimerCreate(string detail) =>
+        new("ERR_ACTOR_TIMER_CREATE", $"error creating actor timer: {detail}", 500, StatusCode.Internal);
+
+    public static DaprError ActorTimerDelete(string detail) =>
+        new("ERR_ACTOR_TIMER_DELETE", $"error deleting actor timer: {detail}", 500, StatusCode.Internal);
+
+    public static DaprError ActorStateGet(string detail) =>
+        new("ERR_ACTOR_STATE_GET", $"error getting actor state: {detail}", 500, StatusCode.Internal);
+
+    public static DaprError ActorStateTransaction(string detail) =>
+        new("ERR_ACTOR_STATE_TRANSACTION_SAVE", $"error saving actor transaction state: {detail}", 500, StatusCode.Internal);
 }

@@ -1,3 +1,4 @@
+using ActorRuntime.Gateway.Actors;
 using ActorRuntime.Gateway.Errors;
 using ActorRuntime.Gateway.Grpc;
 using ActorRuntime.Gateway.Health;
@@ -46,16 +47,18 @@ public static class GatewayEndpointExtensions
         endpoints.MapMetadataApi();
         endpoints.MapStateApi();
         endpoints.MapInvocationApi();
+        endpoints.MapActorsApi();
         endpoints.MapGrpcService<DaprGrpcService>();
         // Unknown /v1.0 routes get Dapr's 404 body rather than an empty one.
         endpoints.MapFallback("/v1.0/{*rest}", (HttpContext http) => DaprErrors.ApiNotFound(http.Request.Path).ToResult());
         return endpoints;
     }
 
-    /// <summary>What other gateways may call: invocations for this app.</summary>
+    /// <summary>What other gateways and actor grains may call: invocations and actor calls for this app.</summary>
     public static IEndpointRouteBuilder MapInternalApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapInternalInvocationApi();
+        endpoints.MapInternalActorApi();
         return endpoints;
     }
 }

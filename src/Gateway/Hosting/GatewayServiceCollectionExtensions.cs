@@ -1,6 +1,7 @@
 using ActorRuntime.Components.Configuration;
 using ActorRuntime.Components.Loading;
 using ActorRuntime.Components.Resiliency;
+using ActorRuntime.Gateway.Actors;
 using ActorRuntime.Gateway.AppChannel;
 using ActorRuntime.Gateway.Grpc;
 using ActorRuntime.Gateway.Health;
@@ -47,6 +48,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ServiceInvoker>();
         services.AddSingleton<InvocationPolicies>();
         services.AddSingleton<InvocationHandler>();
+        services.AddSingleton<ActorService>();
+        services.AddHostedService<ActorHostConfigLoader>();
 
         services.AddGrpc(o =>
         {

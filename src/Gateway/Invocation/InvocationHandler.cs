@@ -3,6 +3,7 @@ using ActorRuntime.Gateway.AppChannel;
 using ActorRuntime.Gateway.Errors;
 using ActorRuntime.Gateway.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace ActorRuntime.Gateway.Invocation;
@@ -34,6 +35,16 @@ public sealed class InvocationHandler(ServiceInvoker invoker, InvocationPolicies
             return;
         }
         http.Request.EnableBuffering(bufferThreshold: 1024 * 1024, bufferLimit: _maxBody);
+        try
+        {
+            // Read it all first: the copy sent on each attempt then has a known length, the same every time.
+            await http.Request.Body.DrainAsync(ct);
+        }
+        catch (Exception e) when (e is BadHttpRequestException { StatusCode: 413 } or IOException && !ct.IsCancellationRequested)
+        {
+            await http.Response.WriteDaprErrorAsync(DaprErrors.BodyTooLarge(options.Value.MaxRequestBodyMegabytes));
+            return;
+        }
         var traceparent = http.Items[TraceContextMiddleware.ItemKey] as string ?? "";
         HttpRequestMessage NewRequest(Uri uri)
         {

@@ -1,3 +1,4 @@
+using ActorRuntime.Grains.Actors;
 using ActorRuntime.Grains.Directory;
 using Microsoft.Extensions.Options;
 
@@ -15,12 +16,20 @@ public sealed class LocalAppInstance(IOptions<GatewayOptions> options)
 
     public string Namespace => _options.Namespace ?? "";
 
-    public AppInstance Current => _current ??= new AppInstance(InstanceId, _options.AppId, Namespace,
-        $"http://{_options.AdvertisedHost}:{_options.InternalPort}", _actorTypes);
+    private IReadOnlyDictionary<string, ActorTypeConfig> _actorConfig = new Dictionary<string, ActorTypeConfig>();
 
-    public IReadOnlyList<string> ActorTypes
+    public AppInstance Current => _current ??= new AppInstance(InstanceId, _options.AppId, Namespace,
+        $"http://{_options.AdvertisedHost}:{_options.InternalPort}", _actorTypes, _actorConfig);
+
+    /// <summary>The actor types the app hosts (from <c>GET /dapr/config</c>).</summary>
+    public IReadOnlyList<string> ActorTypes => _actorTypes;
+
+    public bool HostsActorType(string type) => _actorConfig.ContainsKey(type);
+
+    public void SetActorTypes(IReadOnlyDictionary<string, ActorTypeConfig> config)
     {
-        get => _actorTypes;
-        set { _actorTypes = value; _current = null; }
+        _actorConfig = config;
+        _actorTypes = [.. config.Keys];
+        _current = null;
     }
 }

@@ -10,4 +10,5 @@ public sealed record AppInstance(
     [property: Id(1)] string AppId,
     [property: Id(2)] string Namespace,
     [property: Id(3)] string Address,
-    [property: Id(4)] IReadOnlyList<string> ActorTypes);
+    [property: Id(4)] IReadOnlyList<string> ActorTypes,
+    [property: Id(5)] IReadOnlyDictionary<string, Actors.ActorTypeConfig>? ActorConfig = null);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using ActorRuntime.Components.Hosting;
@@ -46,6 +47,8 @@ public static class SiloBuilderExtensions
                 break;
         }
         silo.Services.AddComponentCatalog();
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton<Grains.Actors.ActorAppClient>(); // actor grains calling their hosting apps
         silo.Services.Configure<GrainCollectionOptions>(o => o.CollectionQuantum = TimeSpan.FromSeconds(30));
         ConfigureGrainStorage(silo, options);
         ConfigureReminders(silo, options);
