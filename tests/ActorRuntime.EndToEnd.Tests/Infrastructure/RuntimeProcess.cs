@@ -24,10 +24,11 @@ public sealed class RuntimeProcess : IAsyncDisposable
     private readonly Lazy<HttpClient> _http;
     private readonly Lazy<GrpcChannel> _grpcChannel;
 
-    private RuntimeProcess(Process process, RuntimeSandbox sandbox, int httpPort, int grpcPort)
+    private RuntimeProcess(Process process, RuntimeSandbox sandbox, int httpPort, int grpcPort, string appId)
     {
         _process = process;
         Sandbox = sandbox;
+        AppId = appId;
         HttpPort = httpPort;
         GrpcPort = grpcPort;
         _http = new(() => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
@@ -39,7 +40,8 @@ public sealed class RuntimeProcess : IAsyncDisposable
     }
 
     public RuntimeSandbox Sandbox { get; }
-    public string AppId => Sandbox.AppId;
+    /// <summary>The <c>--app-id</c>: <see cref="RuntimeStartOptions.AppId"/> when set, else the sandbox's.</summary>
+    public string AppId { get; }
     public int HttpPort { get; }
     public int GrpcPort { get; }
     public int ProcessId => _process.Id;
@@ -109,7 +111,7 @@ public sealed class RuntimeProcess : IAsyncDisposable
         psi.ArgumentList.Add(dll);
         foreach (var a in new[]
         {
-            "run", "--app-id", sandbox.AppId,
+            "run", "--app-id", options.AppId ?? sandbox.AppId,
             "--dapr-http-port", httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--dapr-grpc-port", grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--log-level", options.LogLevel,
@@ -141,7 +143,7 @@ public sealed class RuntimeProcess : IAsyncDisposable
         RuntimeProcess? runtime = null;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) runtime?._output.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) runtime?._output.Enqueue("[stderr] " + e.Data); };
-        runtime = new RuntimeProcess(process, sandbox, httpPort, grpcPort);
+        runtime = new RuntimeProcess(process, sandbox, httpPort, grpcPort, options.AppId ?? sandbox.AppId);
         process.Exited += (_, _) => runtime._exited.TrySetResult(SafeExitCode(process));
         if (!process.Start()) throw new InvalidOperationException($"could not start {psi.FileName}");
         process.BeginOutputReadLine();
@@ -272,6 +274,8 @@ public sealed record RuntimeStartOptions
     /// <summary>False runs without <c>--resources-path</c>, so the runtime uses (and on first run writes) its default components.</summary>
     public bool UseResourcesPath { get; init; } = true;
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    /// <summary><c>--app-id</c> for this process when it differs from the sandbox's (several apps sharing one <c>ACTORRT_HOME</c>).</summary>
+    public string? AppId { get; init; }
 }
 
 public sealed class RuntimeStartException(string message, bool portConflict) : Exception(message)
