@@ -69,7 +69,8 @@ public static class InvocationHttpApi
     internal static string RawTarget(HttpContext http)
     {
         var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        return string.IsNullOrEmpty(raw) || raw[0] != '/' ? http.Request.Path + http.Request.QueryString : raw;
+        if (string.IsNullOrEmpty(raw) || raw[0] != '/') return http.Request.Path + http.Request.QueryString;
+        return raw.Length > 1 && raw[1] == '/' ? "/" + raw.TrimStart('/') : raw;
     }
 
     /// <summary>Splits <c>/v1.0/invoke/{target}/method/{method...}</c> into the target and <c>/{method...}?query</c>.</summary>

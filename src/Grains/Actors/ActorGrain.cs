@@ -209,12 +209,16 @@ public sealed partial class ActorGrain(ActorAppClient app, TimeProvider time, IL
             json.WritePropertyName("data");
             if (string.IsNullOrEmpty(r.DataJson)) json.WriteNullValue(); else json.WriteRawValue(r.DataJson);
             if (includeCallback) json.WriteString("callback", r.Callback ?? "");
-            json.WriteString("dueTime", r.DueTime ?? "");
-            json.WriteString("period", r.Period ?? "");
+            // Durations as daprd writes them (0h0m1s0ms), which every SDK parses; ISO periods (R5/PT1S) stay as given.
+            json.WriteString("dueTime", GoDuration(r.FirstFireIn));
+            json.WriteString("period", r.Interval is not { } interval ? "" : r.Period is { Length: > 0 } p && p[0] is 'R' or 'P' ? p : GoDuration(interval));
             json.WriteEndObject();
         }
         return buffer.ToArray();
     }
+
+    private static string GoDuration(TimeSpan t) =>
+        FormattableString.Invariant($"{(long)t.TotalHours}h{t.Minutes}m{t.Seconds}s{t.Milliseconds}ms");
 
     private static ActorAnswer Failed(string code, string message, int status) => new(status, [], null, [], new ActorFailure(code, message, status));
 
