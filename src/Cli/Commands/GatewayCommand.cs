@@ -15,7 +15,11 @@ namespace ActorRuntime.Cli.Commands;
 /// </summary>
 internal static class GatewayCommand
 {
-    private static readonly IReadOnlyList<FlagSpec> Flags = [.. RunFlags.All.Where(f => f.Name != "run-file"), .. ClusterFlags.All];
+    private static readonly IReadOnlyList<FlagSpec> Flags =
+    [
+        .. RunFlags.All.Where(f => f.Name != "run-file"), .. ClusterFlags.All,
+        new("advertised-address", "Host name other gateways and silos use to reach this gateway's internal port (default 127.0.0.1)"),
+    ];
 
     public static async Task<int> ExecuteAsync(string[] args)
     {
@@ -26,7 +30,7 @@ internal static class GatewayCommand
             return 0;
         }
         if (cl.AppCommand.Count > 0) throw new UsageException("actorrt gateway runs no app; start the app yourself (or use actorrt run)");
-        var run = RunFlags.ToOptions(cl);
+        var run = RunFlags.ToOptions(cl) with { AdvertisedAddress = cl.Get("advertised-address") };
         var mode = ClusterFlags.ParseMode(cl.Get("cluster"));
         var connection = cl.Get("connection-string");
         if (mode is ClusterMode.PostgreSql or ClusterMode.Redis && string.IsNullOrWhiteSpace(connection))

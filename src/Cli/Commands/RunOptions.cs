@@ -24,6 +24,8 @@ public sealed record RunOptions
     public int AppHealthThreshold { get; init; } = 3;
     /// <summary><c>--dapr-internal-grpc-port</c>: where other gateways call this one; null picks a free port.</summary>
     public int? InternalPort { get; init; }
+    /// <summary>The host name other gateways and silos use to reach this gateway's internal port (default: the listen address, or 127.0.0.1).</summary>
+    public string? AdvertisedAddress { get; init; }
     public IReadOnlyList<string> Command { get; init; } = [];
     public string? WorkingDirectory { get; init; }
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();

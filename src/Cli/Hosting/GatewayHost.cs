@@ -48,7 +48,7 @@ internal static class GatewayHost
             o.ApiToken = Environment.GetEnvironmentVariable("DAPR_API_TOKEN");
             o.AppApiToken = Environment.GetEnvironmentVariable("APP_API_TOKEN");
             o.InternalPort = internalPort;
-            o.AdvertisedHost = run.ListenAddress is "localhost" or "" or "0.0.0.0" or "::" ? "127.0.0.1" : run.ListenAddress;
+            o.AdvertisedHost = run.AdvertisedAddress ?? (run.ListenAddress is "localhost" or "" or "0.0.0.0" or "::" ? "127.0.0.1" : run.ListenAddress);
             o.AppHealthCheckEnabled = run.AppHealthCheck;
             o.AppHealthCheckPath = run.AppHealthCheckPath;
             o.AppHealthProbeIntervalSeconds = run.AppHealthProbeIntervalSeconds;

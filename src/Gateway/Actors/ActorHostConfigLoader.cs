@@ -18,7 +18,17 @@ internal sealed partial class ActorHostConfigLoader(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.AppPort is null || options.Value.AppProtocol is "grpc" or "grpcs") return;
+        if (options.Value.AppPort is null || options.Value.AppProtocol is "grpc" or "grpcs")
+        {
+            readiness.ActorsReady = true;
+            return;
+        }
+        try { await LoadAsync(stoppingToken); }
+        finally { if (local.ActorTypes.Count == 0) readiness.ActorsReady = true; } // else set once registered
+    }
+
+    private async Task LoadAsync(CancellationToken stoppingToken)
+    {
         while (!readiness.AppChannelReady) await Task.Delay(100, stoppingToken);
         for (var attempt = 1; attempt <= 5 && !stoppingToken.IsCancellationRequested; attempt++)
         {

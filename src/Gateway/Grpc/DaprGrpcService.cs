@@ -15,7 +15,7 @@ namespace ActorRuntime.Gateway.Grpc;
 /// </summary>
 [BindServiceMethod(typeof(DaprGrpcService), nameof(BindService))]
 public partial class DaprGrpcService(StateService state, MetadataService metadata, IHostApplicationLifetime lifetime,
-    Invocation.ServiceInvoker invoker, Invocation.InvocationPolicies policies)
+    Invocation.ServiceInvoker invoker, Invocation.InvocationPolicies policies, Actors.ActorService actors)
 {
     private const string ServiceName = "dapr.proto.runtime.v1.Dapr";
 
@@ -24,6 +24,7 @@ public partial class DaprGrpcService(StateService state, MetadataService metadat
         BindStateMethods(binder, service);
         BindMetadataMethods(binder, service);
         BindInvocationMethods(binder, service);
+        BindActorMethods(binder, service);
     }
 
     private static Method<TRequest, TResponse> Unary<TRequest, TResponse>(string name, MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser)

@@ -41,6 +41,11 @@ public sealed class RuntimeReadiness
     /// <summary>The app is up, healthy, and may receive calls from the cluster.</summary>
     public bool AppServing => _appChannelReady && _appHealthy;
 
+    private volatile bool _actorsReady;
+
+    /// <summary>The app's actor types (if any) are known and registered in the cluster, so actor calls can be routed.</summary>
+    public bool ActorsReady { get => _actorsReady; set => _actorsReady = value; }
+
     public bool OutboundReady => _componentsReady && _apiReady && _clusterReady;
-    public bool Ready => OutboundReady && _appChannelReady;
+    public bool Ready => OutboundReady && _appChannelReady && _actorsReady;
 }

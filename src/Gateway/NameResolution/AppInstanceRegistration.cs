@@ -59,6 +59,7 @@ internal sealed partial class AppInstanceRegistration(
             _registeredKeys.Remove(stale);
         }
         _registeredKeys.UnionWith(keys);
+        if (me.ActorTypes.Count > 0) readiness.ActorsReady = true;
     }
 
     private async Task RemoveAsync()

@@ -20,6 +20,8 @@ public sealed partial class ActorGrain(ActorAppClient app, TimeProvider time, IL
     public const string ReentrancyHeader = "Dapr-Reentrancy-Id";
     private const string ReminderCancelHeader = "X-DaprReminderCancel";
     private static readonly TimeSpan CallbackTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan HostWaitPause = TimeSpan.FromMilliseconds(500);
+    private const int HostWaitRounds = 10;
 
     private readonly ActorTurnLock _lock = new();
     private readonly Dictionary<string, IGrainTimer> _timers = new(StringComparer.Ordinal);
@@ -168,8 +170,15 @@ public sealed partial class ActorGrain(ActorAppClient app, TimeProvider time, IL
     private async Task<ActorAnswer?> EnsureHostAsync(ISet<string>? exclude = null)
     {
         if (_host is not null) return null;
-        var live = await GrainFactory.GetGrain<IAppDirectoryGrain>(AppDirectoryKeys.ForActorType(_type)).GetLive();
-        var candidates = live.Where(i => exclude?.Contains(i.InstanceId) != true).ToArray();
+        var directory = GrainFactory.GetGrain<IAppDirectoryGrain>(AppDirectoryKeys.ForActorType(_type));
+        var candidates = Array.Empty<AppInstance>();
+        // A host may be (re)registering right now, after a restart or a failover: give it a few seconds.
+        for (var wait = 0; wait < HostWaitRounds; wait++)
+        {
+            candidates = [.. (await directory.GetLive()).Where(i => exclude?.Contains(i.InstanceId) != true)];
+            if (candidates.Length > 0) break;
+            await Task.Delay(HostWaitPause);
+        }
         if (candidates.Length == 0)
         {
             DeactivateOnIdle();
