@@ -19,16 +19,22 @@ const appPort = process.env.APP_PORT;
 if (!daprPort || !appPort) throw new Error("DAPR_HTTP_PORT and APP_PORT must be set (run under `actorrt run --app-port`)");
 const signalFile = process.env.ACTORRT_NODE_SIGNAL;
 
+// getState throws for a missing key (the SDK's contract, with daprd too): read through tryGetState.
+async function stateOr(actor, name, fallback) {
+  const [has, value] = await actor.getStateManager().tryGetState(name);
+  return has ? value : fallback;
+}
+
 export class NodeCounterActor extends AbstractActor {
   async increment() {
-    const count = ((await this.getStateManager().getState("count")) ?? 0) + 1;
+    const count = (await stateOr(this, "count", 0)) + 1;
     await this.getStateManager().setState("count", count);
     await this.getStateManager().saveState();
     return count;
   }
 
   async get() {
-    return (await this.getStateManager().getState("count")) ?? 0;
+    return (await stateOr(this, "count", 0));
   }
 
   async startReminder() {
@@ -40,11 +46,11 @@ export class NodeCounterActor extends AbstractActor {
   }
 
   async reminderFires() {
-    return (await this.getStateManager().getState("fires")) ?? 0;
+    return (await stateOr(this, "fires", 0));
   }
 
   async receiveReminder(_data) {
-    const fires = ((await this.getStateManager().getState("fires")) ?? 0) + 1;
+    const fires = (await stateOr(this, "fires", 0)) + 1;
     await this.getStateManager().setState("fires", fires);
     await this.getStateManager().saveState();
     console.log(`NODE REMINDER ${this.getActorId().getId()} nodeping ${new Date().toISOString()}`);
