@@ -17,6 +17,23 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void App_health_and_internal_port_flags_parse_with_daprs_defaults()
+    {
+        var defaults = RunFlags.ToOptions(CommandLine.Parse(["--app-id", "a"], RunFlags.All));
+        Assert.False(defaults.AppHealthCheck);
+        Assert.Equal("/healthz", defaults.AppHealthCheckPath);
+        Assert.Equal((5, 500, 3), (defaults.AppHealthProbeIntervalSeconds, defaults.AppHealthProbeTimeoutMilliseconds, defaults.AppHealthThreshold));
+        Assert.Null(defaults.InternalPort);
+
+        var o = RunFlags.ToOptions(CommandLine.Parse(["--app-id", "a", "--enable-app-health-check", "--app-health-check-path", "/up",
+            "--app-health-probe-interval", "2", "--app-health-probe-timeout", "300", "--app-health-threshold", "4", "--dapr-internal-grpc-port", "50009"], RunFlags.All));
+        Assert.True(o.AppHealthCheck);
+        Assert.Equal("/up", o.AppHealthCheckPath);
+        Assert.Equal((2, 300, 4), (o.AppHealthProbeIntervalSeconds, o.AppHealthProbeTimeoutMilliseconds, o.AppHealthThreshold));
+        Assert.Equal(50009, o.InternalPort);
+    }
+
+    [Fact]
     public void Resources_path_repeats_and_components_path_is_an_alias()
     {
         var cl = CommandLine.Parse(["--resources-path", "a", "--components-path", "b", "-d", "c"], RunFlags.All);

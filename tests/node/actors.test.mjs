@@ -57,6 +57,12 @@ export class NodeCounterActor extends AbstractActor {
   }
 }
 
+// Stands for the C# CounterActor (tests/apps/ActorHost) on the calling side; never hosted here.
+class CounterActor {
+  async Increment() {}
+  async Get() {}
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // The runtime learns the app's actor types from GET /dapr/config once the app listens: retry the first call a while.
@@ -107,10 +113,10 @@ describe("@dapr/dapr actors", { timeout: 240_000 }, () => {
     assert.equal(asNumber(await actor.get()), 2);
   });
 
-  it("calls a Node-hosted actor through client.actor.invoke", async () => {
-    const id = new ActorId(`i-${randomUUID().slice(0, 8)}`);
-    assert.equal(asNumber(await retry("invoke", () => client.actor.invoke("NodeCounterActor", id, "increment"))), 1);
-    assert.equal(asNumber(await client.actor.invoke("NodeCounterActor", id, "get")), 1);
+  it("calls a Node-hosted actor through client.actor.create", async () => {
+    const actor = client.actor.create(NodeCounterActor); // a proxy to a new random actor id
+    assert.equal(asNumber(await retry("increment", () => actor.increment())), 1);
+    assert.equal(asNumber(await actor.get()), 1);
   });
 
   it("fires a reminder registered by a Node-hosted actor, and stops it", async () => {
@@ -131,10 +137,11 @@ describe("@dapr/dapr actors", { timeout: 240_000 }, () => {
   });
 
   it("calls the C# CounterActor hosted by another actorrt run", { skip: process.env.ACTORRT_SKIP_CSHARP === "1" }, async () => {
-    const id = new ActorId(`from-node-${randomUUID().slice(0, 8)}`);
-    assert.equal(asNumber(await retry("CounterActor.Increment", () => client.actor.invoke("CounterActor", id, "Increment"))), 1);
-    assert.equal(asNumber(await client.actor.invoke("CounterActor", id, "Increment")), 2);
-    assert.equal(asNumber(await client.actor.invoke("CounterActor", id, "Get")), 2);
+    // The proxy takes the actor type from the class name and the method names as written: C#'s Increment/Get.
+    const actor = new ActorProxyBuilder(CounterActor, client).build(new ActorId(`from-node-${randomUUID().slice(0, 8)}`));
+    assert.equal(asNumber(await retry("CounterActor.Increment", () => actor.Increment())), 1);
+    assert.equal(asNumber(await actor.Increment()), 2);
+    assert.equal(asNumber(await actor.Get()), 2);
   });
 
   it("stays up while the other side calls NodeCounterActor", { skip: !signalFile }, async () => {

@@ -11,6 +11,37 @@ namespace ActorRuntime.EndToEnd.Tests.Invocation;
 public sealed class PoliciesInvocationTests(ITestOutputHelper output)
 {
     [Fact(Timeout = 300_000)]
+    public async Task An_app_failing_its_health_checks_gets_no_calls_until_it_is_healthy_again()
+    {
+        await using var cluster = new InvocationCluster();
+        var caller = await cluster.StartWithoutAppAsync(InvocationCluster.NewAppId("health-caller"));
+        // The probe path fails its first 8 probes (EchoApp's /flaky), then succeeds: 1 s interval, threshold 2.
+        var sickId = InvocationCluster.NewAppId("sick");
+        var sick = await cluster.StartEchoAsync(sickId, extraArguments:
+        [
+            "--enable-app-health-check", "--app-health-check-path", "/flaky/health?failures=8",
+            "--app-health-probe-interval", "1", "--app-health-threshold", "2",
+        ]);
+
+        // While unhealthy (probes 2-8 fail) it leaves the directory: calls fail with Dapr's error and never reach it.
+        var sawRefusal = false;
+        var deadline = DateTime.UtcNow.AddSeconds(8);
+        while (DateTime.UtcNow < deadline && !sawRefusal)
+        {
+            using var r = await caller.Http.PostAsync($"/v1.0/invoke/{sickId}/method/work", new StringContent("x"));
+            if (r.StatusCode == HttpStatusCode.InternalServerError && (await r.Content.ReadAsStringAsync()).Contains("ERR_DIRECT_INVOKE")) sawRefusal = true;
+            else await Task.Delay(200);
+        }
+        Assert.True(sawRefusal, "an unhealthy app still got calls\n" + cluster.Describe());
+        var hitsWhileSick = await sick.HitsAsync("/work");
+
+        // The ninth probe succeeds: the app is back, and calls reach it again.
+        await InvocationCluster.WaitUntilReachableAsync(caller, sickId, TimeSpan.FromSeconds(30), method: "work");
+        Assert.True(await sick.HitsAsync("/work") > hitsWhileSick);
+        output.WriteLine($"calls that reached the app before it was marked unhealthy: {hitsWhileSick}");
+    }
+
+    [Fact(Timeout = 300_000)]
     public async Task Resiliency_retries_a_flaky_app_and_an_open_circuit_breaker_fails_fast_without_reaching_the_app()
     {
         await using var cluster = new InvocationCluster();
