@@ -180,8 +180,17 @@ internal sealed class RuntimeProcess : IAsyncDisposable
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException) { }
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try { await _process.WaitForExitAsync(wait.Token); }
-            catch (OperationCanceledException) { Kill(); }
+            var t0 = Stopwatch.GetTimestamp();
+            try
+            {
+                await _process.WaitForExitAsync(wait.Token);
+                Console.Error.WriteLine($"bench: runtime pid {_process.Id} exited {Stopwatch.GetElapsedTime(t0).TotalSeconds:0.0} s after POST /v1.0/shutdown (exit code {_process.ExitCode})");
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine($"bench: runtime pid {_process.Id} had not exited 20 s after POST /v1.0/shutdown; killed");
+                Kill();
+            }
         }
         await _process.WaitForExitAsync();
         lock (_log) _log.Dispose();
