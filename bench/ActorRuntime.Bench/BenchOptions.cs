@@ -37,6 +37,10 @@ internal sealed class BenchOptions
     public int[] Silos { get; set; } = [1, 2, 3];
     /// <summary>Scenario 'cluster': Npgsql connection string of the membership database.</summary>
     public string Postgres { get; set; } = "Host=127.0.0.1;Port=5440;Username=postgres;Database=actorrt";
+    /// <summary>Scenario 'actors': new actor ids activated once each for activations/s and memory per activation.</summary>
+    public int ActorIds { get; set; } = 20_000;
+    /// <summary>Scenario 'actors': reminders registered (one per new actor id).</summary>
+    public int Reminders { get; set; } = 10_000;
 
     public static BenchOptions Parse(string[] args)
     {
@@ -67,6 +71,8 @@ internal sealed class BenchOptions
                 case "--no-kestrel": o.SkipKestrel = true; break;
                 case "--silos": o.Silos = Next().Split(',').Select(PositiveInt).ToArray(); break;
                 case "--postgres": o.Postgres = Next(); break;
+                case "--actor-ids": o.ActorIds = PositiveInt(Next()); break;
+                case "--reminders": o.Reminders = PositiveInt(Next()); break;
                 case "--rounds": o.Rounds = PositiveInt(Next()); break;
                 case "--initial-warmup": o.InitialWarmup = Seconds(Next()); break;
                 case "--quiet": o.QuietThreshold = double.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -91,7 +97,7 @@ internal sealed class BenchOptions
     }
 
     public const string Usage = """
-        usage: actorrt-bench [state|cluster] [options]
+        usage: actorrt-bench [state|cluster|invoke|actors] [options]
 
         Scenario 'state': state save/get through the gateway (HTTP, gRPC; in-memory and Redis stores) beside
         StackExchange.Redis used directly against the same Redis, and a bare Kestrel endpoint in this process.
@@ -125,6 +131,17 @@ internal sealed class BenchOptions
           --silos LIST         silo counts, one fresh cluster each (default 1,2,3)
           --postgres CS        Npgsql connection string for membership
                                (default Host=127.0.0.1;Port=5440;Username=postgres;Database=actorrt)
+
+        Scenario 'invoke': service invocation to an echo app (Kestrel in this process): direct, through two
+        `actorrt run` gateways in one machine-local cluster (A → B → app), and through gateway B alone.
+        Uses --duration, --max-ops, --warmup, --warmup-ops, --callers, --filter, --rounds, --initial-warmup,
+        --quiet, --quiet-wait, --runtime-env, --actorrt-bin, --no-build. Needs no Redis or PostgreSQL.
+
+        Scenario 'actors': one `actorrt run` in front of an actor host (Kestrel in this process): method calls on
+        1 id and on 1,000 ids through the gateway and directly to the app; activations/s and runtime RSS per
+        activation; reminder registration rate, firing delay and deletion. Same options as 'invoke', plus:
+          --actor-ids N        new ids activated once each (default 20000)
+          --reminders K        reminders registered, dueTime 5s, period 10s (default 10000)
         """;
 
     private static TimeSpan Seconds(string s) =>

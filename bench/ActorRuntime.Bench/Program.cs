@@ -7,7 +7,9 @@ try
     {
         "state" => await StateScenario.RunAsync(options),
         "cluster" => await ClusterScenario.RunAsync(options),
-        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state, cluster)"),
+        "invoke" => await InvokeScenario.RunAsync(options),
+        "actors" => await ActorsScenario.RunAsync(options),
+        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state, cluster, invoke, actors)"),
     };
 }
 catch (HelpRequested)

@@ -5,8 +5,8 @@ using System.Net.Sockets;
 namespace ActorRuntime.Bench;
 
 /// <summary>
-/// The runtime under test: <c>dotnet actorrt.dll run</c> as a child process with its own ACTORRT_HOME and the
-/// in-process cluster. Its output goes to a log file. Stopped with <c>POST /v1.0/shutdown</c>, killed if that fails,
+/// The runtime under test: <c>dotnet actorrt.dll run</c> as a child process, by default with its own ACTORRT_HOME and
+/// the in-process cluster (see <see cref="RuntimeStart"/> for a shared home / machine-local cluster). Its output goes to a log file. Stopped with <c>POST /v1.0/shutdown</c>, killed if that fails,
 /// and killed when this process exits or is interrupted.
 /// </summary>
 internal sealed class RuntimeProcess : IAsyncDisposable
@@ -14,10 +14,10 @@ internal sealed class RuntimeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly HttpClient _http;
-    private readonly string _home;
+    private readonly string? _home;
     private int _stopped;
 
-    private RuntimeProcess(Process process, StreamWriter log, HttpClient http, string home, int httpPort, int grpcPort)
+    private RuntimeProcess(Process process, StreamWriter log, HttpClient http, string? home, int httpPort, int grpcPort)
     {
         _process = process;
         _log = log;
@@ -59,10 +59,19 @@ internal sealed class RuntimeProcess : IAsyncDisposable
         return built;
     }
 
-    public static async Task<RuntimeProcess> StartAsync(string actorrtDll, string appId, string resourcesDir, string logPath, HttpClient http,
-        IReadOnlyDictionary<string, string> extraEnvironment)
+    public static Task<RuntimeProcess> StartAsync(string actorrtDll, string appId, string resourcesDir, string logPath, HttpClient http,
+        IReadOnlyDictionary<string, string> extraEnvironment) =>
+        StartAsync(actorrtDll, new RuntimeStart(appId, resourcesDir, logPath) { Environment = extraEnvironment }, http);
+
+    /// <summary>
+    /// Starts <c>dotnet actorrt.dll run --app-id ... [--app-port P]</c>. With <see cref="RuntimeStart.Home"/> set, several
+    /// runtimes share that ACTORRT_HOME (and, unless <see cref="RuntimeStart.InProcessCluster"/>, its machine-local
+    /// cluster); the caller deletes it. Without it, the runtime gets a temporary home of its own, deleted when it stops.
+    /// </summary>
+    public static async Task<RuntimeProcess> StartAsync(string actorrtDll, RuntimeStart start, HttpClient http)
     {
-        var home = Directory.CreateTempSubdirectory("actorrt-bench-home-").FullName;
+        var ownHome = start.Home is null;
+        var home = start.Home ?? Directory.CreateTempSubdirectory("actorrt-bench-home-").FullName;
         var httpPort = FreePort();
         var grpcPort = FreePort();
         var psi = new ProcessStartInfo("dotnet")
@@ -72,20 +81,26 @@ internal sealed class RuntimeProcess : IAsyncDisposable
             RedirectStandardInput = true,
             WorkingDirectory = Path.GetDirectoryName(actorrtDll)!,
         };
-        foreach (var a in new[] { actorrtDll, "run", "--app-id", appId, "--dapr-http-port", $"{httpPort}", "--dapr-grpc-port", $"{grpcPort}", "--resources-path", resourcesDir })
+        foreach (var a in new[] { actorrtDll, "run", "--app-id", start.AppId, "--dapr-http-port", $"{httpPort}", "--dapr-grpc-port", $"{grpcPort}", "--resources-path", start.ResourcesDir })
             psi.ArgumentList.Add(a);
+        if (start.AppPort is { } appPort)
+        {
+            psi.ArgumentList.Add("--app-port");
+            psi.ArgumentList.Add($"{appPort}");
+        }
         psi.Environment["ACTORRT_HOME"] = home;
-        psi.Environment["ACTORRT_CLUSTER"] = "inprocess";
-        foreach (var (k, v) in extraEnvironment) psi.Environment[k] = v;
+        if (start.InProcessCluster) psi.Environment["ACTORRT_CLUSTER"] = "inprocess";
+        else psi.Environment.Remove("ACTORRT_CLUSTER");
+        foreach (var (k, v) in start.Environment) psi.Environment[k] = v;
 
-        var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
+        var log = new StreamWriter(start.LogPath, append: false) { AutoFlush = true };
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         if (!process.Start()) throw new BenchFailedException("could not start the runtime");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var runtime = new RuntimeProcess(process, log, http, home, httpPort, grpcPort) { LogPath = logPath };
+        var runtime = new RuntimeProcess(process, log, http, ownHome ? home : null, httpPort, grpcPort) { LogPath = start.LogPath };
         // An interrupted bench must not leave the runtime behind.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => runtime.Kill();
         Console.CancelKeyPress += (_, _) => runtime.Kill();
@@ -101,6 +116,26 @@ internal sealed class RuntimeProcess : IAsyncDisposable
         }
         return runtime;
     }
+
+    /// <summary>Resident set size of the runtime process (VmRSS in /proc/&lt;pid&gt;/status), in bytes; null when unreadable.</summary>
+    public long? ResidentBytes()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
+                var kb = long.Parse(line[6..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                return kb * 1024;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException) { }
+        return null;
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public string Tail() => LogTail();
 
     private async Task WaitHealthyAsync(TimeSpan timeout)
     {
@@ -145,13 +180,23 @@ internal sealed class RuntimeProcess : IAsyncDisposable
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException) { }
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try { await _process.WaitForExitAsync(wait.Token); }
-            catch (OperationCanceledException) { Kill(); }
+            var t0 = Stopwatch.GetTimestamp();
+            try
+            {
+                await _process.WaitForExitAsync(wait.Token);
+                Console.Error.WriteLine($"bench: runtime pid {_process.Id} exited {Stopwatch.GetElapsedTime(t0).TotalSeconds:0.0} s after POST /v1.0/shutdown (exit code {_process.ExitCode})");
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine($"bench: runtime pid {_process.Id} had not exited 20 s after POST /v1.0/shutdown; killed");
+                Kill();
+            }
         }
         await _process.WaitForExitAsync();
         lock (_log) _log.Dispose();
         _process.Dispose();
-        try { Directory.Delete(_home, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (_home is not null)
+            try { Directory.Delete(_home, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     private void Kill()
@@ -166,4 +211,15 @@ internal sealed class RuntimeProcess : IAsyncDisposable
         l.Start();
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
+}
+
+/// <summary>How to start one <c>actorrt run</c>.</summary>
+internal sealed record RuntimeStart(string AppId, string ResourcesDir, string LogPath)
+{
+    public int? AppPort { get; init; }
+    /// <summary>Shared ACTORRT_HOME (not deleted by the runtime); null = a temporary home of its own.</summary>
+    public string? Home { get; init; }
+    /// <summary>ACTORRT_CLUSTER=inprocess (a cluster of one); false = the machine-local cluster of the home.</summary>
+    public bool InProcessCluster { get; init; } = true;
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
