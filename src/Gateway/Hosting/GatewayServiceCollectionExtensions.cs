@@ -50,6 +50,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<InvocationHandler>();
         services.AddSingleton<ActorService>();
         services.AddHostedService<ActorHostConfigLoader>();
+        services.AddHostedService<InProcessActorHost>();
 
         services.AddGrpc(o =>
         {

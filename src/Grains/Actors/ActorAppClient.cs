@@ -24,7 +24,13 @@ public sealed class ActorAppClient : IDisposable
         ConnectTimeout = TimeSpan.FromSeconds(5),
     });
 
-    public async Task<ActorAnswer> SendAsync(string hostAddress, HttpMethod method, string actorType, string actorId, string path,
+    public Task<ActorAnswer> SendAsync(Directory.AppInstance host, HttpMethod method, string actorType, string actorId, string path,
+        byte[]? body, string? contentType, IEnumerable<KeyValuePair<string, string>> headers, CancellationToken cancellationToken) =>
+        InProcessActorHosts.TryGet(host.InstanceId, out var local)
+            ? local.SendAsync(method, actorType, actorId, path, body, contentType, headers, cancellationToken)
+            : SendOverNetworkAsync(host.Address, method, actorType, actorId, path, body, contentType, headers, cancellationToken);
+
+    private async Task<ActorAnswer> SendOverNetworkAsync(string hostAddress, HttpMethod method, string actorType, string actorId, string path,
         byte[]? body, string? contentType, IEnumerable<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
     {
         var uri = new Uri($"{hostAddress}{InternalPrefix}{Uri.EscapeDataString(actorType)}/{Uri.EscapeDataString(actorId)}{path}");

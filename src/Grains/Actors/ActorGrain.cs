@@ -119,10 +119,11 @@ public sealed partial class ActorGrain(ActorAppClient app, TimeProvider time, IL
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_host is null) return;
+        // A silo shutting down goes with its gateways and apps: telling each app about each actor would only fail.
+        if (_host is null || reason.ReasonCode == DeactivationReasonCode.ShuttingDown) return;
         try
         {
-            await app.SendAsync(_host.Address, HttpMethod.Delete, _type, _id, "", null, null, [], cancellationToken);
+            await app.SendAsync(_host, HttpMethod.Delete, _type, _id, "", null, null, [], cancellationToken);
             LogDeactivated(_type, _id, reason.Description);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
@@ -150,7 +151,7 @@ public sealed partial class ActorGrain(ActorAppClient app, TimeProvider time, IL
             try
             {
                 using var cts = new CancellationTokenSource(CallbackTimeout);
-                var answer = await app.SendAsync(host.Address, method, _type, _id, path, body, contentType, headers, cts.Token);
+                var answer = await app.SendAsync(host, method, _type, _id, path, body, contentType, headers, cts.Token);
                 // The host's gateway says its app is gone or not serving: the call never reached it.
                 if (answer.Status == 503 && answer.Headers.Any(h => h.Key.Equals("x-actorrt-gateway-error", StringComparison.OrdinalIgnoreCase)))
                     throw new HttpRequestException(HttpRequestError.ConnectionError, "the hosting app is not serving");
@@ -240,10 +241,10 @@ public sealed partial class ActorGrain(ActorAppClient app, TimeProvider time, IL
         return (int)h;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Actor {Type}/{Id} deactivated ({Reason})")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Actor {Type}/{Id} deactivated ({Reason})")]
     private partial void LogDeactivated(string type, string id, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the app that actor {Type}/{Id} deactivated: {Error}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not tell the app that actor {Type}/{Id} deactivated: {Error}")]
     private partial void LogDeactivateFailed(string type, string id, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Host of actor {Type}/{Id} at {Address} is unreachable, moving the actor: {Error}")]
