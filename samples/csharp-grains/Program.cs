@@ -1,5 +1,6 @@
 // A user's own silo host: the ActorRuntime cluster (membership, grain storage, reminders, the runtime's grains)
-// plus this project's grains (CounterGrain). Run it beside `actorrt run` and both join one Orleans cluster.
+// plus this project's grains (CounterGrain, and GreeterGrain: a Dapr actor written in C#). Run it beside `actorrt run`
+// and both join one Orleans cluster.
 //
 //   dotnet run --project samples/csharp-grains                                   # silo, machine-local cluster
 //   dotnet run --project samples/csharp-grains -- --cluster postgresql --connection-string "Host=...;Database=..."

@@ -14,11 +14,18 @@ namespace ActorRuntime.Cli.Hosting;
 /// </summary>
 internal static class GatewayHost
 {
-    /// <summary>A gateway co-hosted with a started silo: the cluster is there before the gateway is.</summary>
+    /// <summary>
+    /// A gateway co-hosted with a started silo: the cluster is there before the gateway is. The silo's cluster manifest
+    /// tells the gateway which actor types are C# grains.
+    /// </summary>
     public static WebApplication Build(RunOptions run, int httpPort, int grpcPort, IReadOnlyList<ComponentDefinition> components,
-        ComponentCatalog catalog, IGrainFactory grains, Dictionary<string, string> extended)
+        ComponentCatalog catalog, IGrainFactory grains, Dictionary<string, string> extended, IClusterManifestProvider? manifests = null)
     {
-        var app = Build(run, httpPort, grpcPort, components, catalog, extended, b => b.Services.AddSingleton(grains), connectComponents: true);
+        var app = Build(run, httpPort, grpcPort, components, catalog, extended, b =>
+        {
+            b.Services.AddSingleton(grains);
+            if (manifests is not null) b.Services.AddSingleton(manifests);
+        }, connectComponents: true);
         app.Services.GetRequiredService<RuntimeReadiness>().ClusterReady = true;
         return app;
     }

@@ -51,6 +51,7 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
         {
             await siloHost.StartAsync(ct);
             var grains = siloHost.Services.GetRequiredService<IGrainFactory>();
+            var manifests = siloHost.Services.GetRequiredService<IClusterManifestProvider>();
             var taken = new HashSet<int>();
             var stopping = new List<Task>();
             for (var i = 0; i < apps.Count; i++)
@@ -65,7 +66,7 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
                     ["cliPID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     ["appCommand"] = string.Join(' ', app.Command),
                 };
-                var gateway = GatewayHost.Build(app, http, grpc, components[i], catalog, grains, extended);
+                var gateway = GatewayHost.Build(app, http, grpc, components[i], catalog, grains, extended, manifests);
                 await gateway.StartAsync(ct);
                 runtime._gateways.Add((app, gateway, http, grpc));
                 var lifetime = gateway.Services.GetRequiredService<IHostApplicationLifetime>();

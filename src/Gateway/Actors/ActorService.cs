@@ -4,6 +4,7 @@ using ActorRuntime.Components.Actors;
 using ActorRuntime.Gateway.Errors;
 using ActorRuntime.Gateway.NameResolution;
 using ActorRuntime.Grains.Actors;
+using ActorRuntime.Grains.NativeActors;
 using ActorRuntime.Grains.State;
 using Microsoft.Extensions.Options;
 
@@ -12,14 +13,19 @@ namespace ActorRuntime.Gateway.Actors;
 /// <summary>
 /// The caller's side of Dapr's actor API, shared by HTTP and gRPC: method calls, timers and reminders go to the
 /// actor's grain; actor state goes to the actor state store under Dapr's key layout <c>{appId}||{type}||{id}||{key}</c>,
-/// so data written by daprd reads back here and the reverse.
+/// so data written by daprd reads back here and the reverse. Method calls to an actor type that is a C# grain
+/// (<see cref="DaprActorAttribute"/>, in any silo of the cluster) go to that grain instead.
 /// </summary>
-public sealed class ActorService(IGrainFactory grains, ComponentRegistry components, LocalAppInstance local, TimeProvider time, IOptions<GatewayOptions> options)
+public sealed class ActorService(IGrainFactory grains, ComponentRegistry components, LocalAppInstance local, TimeProvider time, IOptions<GatewayOptions> options,
+    IClusterManifestProvider? manifests = null)
 {
     private readonly string _appId = options.Value.AppId;
+    private readonly NativeActorTypes? _native = manifests is null ? null : new NativeActorTypes(manifests);
 
     public Task<ActorAnswer> InvokeAsync(string type, string id, ActorCall call) =>
-        Actor(type, id).Invoke(call);
+        _native?.Contains(type) == true
+            ? NativeActorTypes.Grain(grains, type, id).InvokeJson(call.Method, call.Body)
+            : Actor(type, id).Invoke(call);
 
     /// <summary>The app's answer as the caller should see it: 2xx and actor-exception answers pass; others become Dapr's error.</summary>
     public static DaprError? ErrorOf(ActorAnswer answer)

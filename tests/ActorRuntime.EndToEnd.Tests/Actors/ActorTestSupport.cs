@@ -27,6 +27,7 @@ public static class ActorApps
     public const string Caller = "ActorCaller";
     public const string QuickstartService = "SmartDevice.Service";
     public const string QuickstartClient = "SmartDevice.Client";
+    public const string UserSilo = "UserSilo";
 
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(10);
     private static readonly SemaphoreSlim Gate = new(1, 1);
@@ -38,6 +39,7 @@ public static class ActorApps
         [Caller] = Path.Combine("tests", "apps", "ActorCaller", "ActorCaller.csproj"),
         [QuickstartService] = Path.Combine("samples", "actors", "csharp", "sdk", "service", "SmartDevice.Service.csproj"),
         [QuickstartClient] = Path.Combine("samples", "actors", "csharp", "sdk", "client", "SmartDevice.Client.csproj"),
+        [UserSilo] = Path.Combine("samples", "csharp-grains", "UserSilo.csproj"),
     };
 
     /// <summary>Full path of the app's dll, built on first use. A failed build fails every caller the same way.</summary>
