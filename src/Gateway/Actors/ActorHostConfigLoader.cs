@@ -34,10 +34,13 @@ internal sealed partial class ActorHostConfigLoader(
         {
             try
             {
+                // An app that accepts connections but never answers must not hold readiness forever.
+                using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                attemptTimeout.CancelAfter(AttemptTimeout);
                 using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(channel.BaseAddress, "/dapr/config"));
-                using var response = await channel.SendAsync(request, stoppingToken);
+                using var response = await channel.SendAsync(request, attemptTimeout.Token);
                 if (!response.IsSuccessStatusCode) return;
-                var config = ActorHostConfig.Parse(await response.Content.ReadAsByteArrayAsync(stoppingToken));
+                var config = ActorHostConfig.Parse(await response.Content.ReadAsByteArrayAsync(attemptTimeout.Token));
                 if (config.Entities.Count == 0) return;
                 local.SetActorTypes(config.Entities.Distinct().ToDictionary(t => t, t => ToGrainConfig(config.For(t))));
                 readiness.SignalAppStateChange();
@@ -49,6 +52,11 @@ internal sealed partial class ActorHostConfigLoader(
                 LogRetry(attempt, ex.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), stoppingToken);
             }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogNoAnswer(AttemptTimeout.TotalSeconds);
+                return;
+            }
             catch (FormatException ex)
             {
                 LogBadConfig(ex.Message);
@@ -56,6 +64,8 @@ internal sealed partial class ActorHostConfigLoader(
             }
         }
     }
+
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(3);
 
     private static ActorTypeConfig ToGrainConfig(ActorTypeSettings s) =>
         new(s.IdleTimeout, s.ScanInterval, s.ReentrancyEnabled, s.MaxStackDepth, s.DrainOngoingCallTimeout);
@@ -65,6 +75,9 @@ internal sealed partial class ActorHostConfigLoader(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "GET /dapr/config failed (attempt {Attempt}): {Error}")]
     private partial void LogRetry(int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The app did not answer GET /dapr/config within {Seconds} s: it hosts no actors")]
+    private partial void LogNoAnswer(double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The app's /dapr/config answer is not valid, so it hosts no actors: {Error}")]
     private partial void LogBadConfig(string error);
