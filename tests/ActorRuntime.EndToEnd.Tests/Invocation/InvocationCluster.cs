@@ -80,9 +80,13 @@ public sealed class InvocationCluster : IAsyncDisposable
     }
 
     private async Task<InvocationApp> StartAppAsync(
-        string appId, string testApp, string protocol, Action<RuntimeSandbox>? prepare, IReadOnlyList<string>? extraArguments)
+        string appId, string testApp, string protocol, Action<RuntimeSandbox>? prepare, IReadOnlyList<string>? extraArguments) =>
+        await StartCommandAsync(appId, protocol, await TestApps.CommandAsync(testApp), prepare, extraArguments);
+
+    /// <summary><c>actorrt run --app-id <paramref name="appId"/> --app-port P --app-protocol <paramref name="protocol"/> -- command</c> (the app reads APP_PORT).</summary>
+    public async Task<InvocationApp> StartCommandAsync(
+        string appId, string protocol, IReadOnlyList<string> command, Action<RuntimeSandbox>? prepare = null, IReadOnlyList<string>? extraArguments = null)
     {
-        var command = await TestApps.CommandAsync(testApp);
         var sandbox = NewSandbox(appId);
         prepare?.Invoke(sandbox);
         var appPort = FreePort();
