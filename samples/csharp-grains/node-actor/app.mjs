@@ -1,5 +1,6 @@
 // A Dapr actor host with nothing but Node's standard library: NodeCounterActor, whose `increment` adds one to a count
-// kept in actor state and answers the new count. GreeterGrain (a C# grain, ../GreeterGrain.cs) calls it.
+// kept in actor state and answers the new count. GreeterGrain (a C# grain, ../GreeterGrain.cs) calls it, and
+// GET /greet/{name} calls GreeterGrain in turn.
 // Start it with: ./actorrt run --app-id nodeactors --app-port 3001 -- node samples/csharp-grains/node-actor/app.mjs
 import http from "node:http";
 
@@ -34,6 +35,14 @@ const server = http.createServer(async (req, res) => {
   try {
     if (req.method === "GET" && req.url === "/dapr/config") return send(200, { entities: ["NodeCounterActor"], actorIdleTimeout: "1h" });
     if (req.url === "/healthz") return send(200, "ok");
+    // Node → C#: GET /greet/{name} asks the C# actor GreeterGrain through this app's own Dapr actor API.
+    const greet = req.url.match(/^\/greet\/([^/?]+)/);
+    if (req.method === "GET" && greet) {
+      const res = await fetch(`${actors}/GreeterGrain/node/method/Greet`, {
+        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(decodeURIComponent(greet[1])),
+      });
+      return send(res.status, { fromGreeterGrain: await res.json() });
+    }
     const call = req.url.match(/^\/actors\/NodeCounterActor\/([^/]+)\/method\/([^/?]+)/);
     if (req.method === "PUT" && call) {
       for await (const _ of req); // drain the body (the arguments; increment and get take none)

@@ -83,6 +83,14 @@ public sealed class NativeActorTests(ITestOutputHelper output)
             Assert.Equal(1, await actors.CallIntAsync("GreeterGrain", "1", "CallNodeActor", $"\"{id}\""));
             Assert.Equal(2, await actors.CallIntAsync("GreeterGrain", "1", "CallNodeActor", $"\"{id}\""));
             Assert.Equal(2, await actors.CallIntAsync("NodeCounterActor", id, "get"));
+
+            // Node → C#: the Node app calls GreeterGrain through its own actor API (reached here by service invocation).
+            using (var viaNode = await runtime.Http.GetAsync("/v1.0/invoke/nodeactors/method/greet/Dee"))
+            {
+                var body = await viaNode.Content.ReadAsStringAsync();
+                Assert.True(viaNode.StatusCode == HttpStatusCode.OK, $"Node app calling GreeterGrain: {(int)viaNode.StatusCode} {body}");
+                Assert.Equal("{\"fromGreeterGrain\":\"Hello, Dee\"}", body);
+            }
         }
         catch
         {
