@@ -34,7 +34,7 @@ internal static class GatewayHost
     public static WebApplication Build(RunOptions run, int httpPort, int grpcPort, IReadOnlyList<ComponentDefinition> components,
         ComponentCatalog catalog, Dictionary<string, string> extended, Action<WebApplicationBuilder> connectCluster, bool connectComponents)
     {
-        var internalPort = run.InternalPort ?? PortPicker.Free();
+        var internalPort = run.InternalPort ?? 0; // 0: bound by Kestrel, number read back once started
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "actorrt-gateway-" + run.AppId });
         RuntimeLogging.Configure(builder.Logging, run.LogLevel, run.AppId);
         connectCluster(builder);

@@ -23,8 +23,9 @@ public static class GatewayEndpointExtensions
     /// </summary>
     public static WebApplication UseActorRuntimeGateway(this WebApplication app)
     {
-        var internalPort = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.InternalPort;
-        app.MapWhen(http => http.Connection.LocalPort == internalPort, inner =>
+        var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        // Read per request: an internal port bound as 0 gets its number once the server has started.
+        app.MapWhen(http => http.Connection.LocalPort == options.InternalPort, inner =>
         {
             inner.UseMiddleware<TraceContextMiddleware>();
             inner.UseRouting();

@@ -1,5 +1,8 @@
 using ActorRuntime.Gateway.Health;
 using ActorRuntime.Grains.Directory;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,7 +15,8 @@ namespace ActorRuntime.Gateway.NameResolution;
 /// gateway stops. A gateway killed outright drops out when its lease runs out.
 /// </summary>
 internal sealed partial class AppInstanceRegistration(
-    IGrainFactory grains, LocalAppInstance local, RuntimeReadiness readiness, IOptions<GatewayOptions> options, ILogger<AppInstanceRegistration> logger) : BackgroundService
+    IGrainFactory grains, LocalAppInstance local, RuntimeReadiness readiness, IOptions<GatewayOptions> options,
+    IServer server, IHostApplicationLifetime lifetime, ILogger<AppInstanceRegistration> logger) : BackgroundService
 {
     public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(7);
@@ -21,6 +25,7 @@ internal sealed partial class AppInstanceRegistration(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await ResolveInternalPortAsync(stoppingToken);
         if (options.Value.AppPort is null) return; // no app, nothing to call
         do
         {
@@ -35,6 +40,25 @@ internal sealed partial class AppInstanceRegistration(
             }
         }
         while (await WaitAsync(stoppingToken));
+    }
+
+    /// <summary>
+    /// The internal port is bound as port 0 unless given, so no other process can take it between picking and binding;
+    /// its real number is known once Kestrel has started, and only then can this instance be advertised.
+    /// </summary>
+    private async Task ResolveInternalPortAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        if (o.InternalPort != 0) return;
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            await started.Task.WaitAsync(ct);
+        var ports = server.Features.Get<IServerAddressesFeature>()?.Addresses
+            .Select(a => BindingAddress.Parse(a).Port)
+            .Where(p => p != o.HttpPort && p != o.GrpcPort)
+            .ToList() ?? [];
+        if (ports.Count == 0) throw new InvalidOperationException("the gateway's internal port is not among the server's addresses");
+        o.InternalPort = ports[0];
     }
 
     /// <summary>Wakes on the timer, or early when the app's state changes, so registration follows readiness quickly.</summary>
