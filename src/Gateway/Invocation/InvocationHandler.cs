@@ -23,6 +23,7 @@ public sealed class InvocationHandler(ServiceInvoker invoker, InvocationPolicies
         var ct = http.RequestAborted;
         if (http.Request.ContentLength > _maxBody)
         {
+            await DiscardBodyAsync(http, ct);
             await http.Response.WriteDaprErrorAsync(DaprErrors.BodyTooLarge(options.Value.MaxRequestBodyMegabytes));
             return;
         }
@@ -75,6 +76,27 @@ public sealed class InvocationHandler(ServiceInvoker invoker, InvocationPolicies
             return;
         }
         using (response) await HttpForwarding.CopyResponseAsync(response, http.Response, ct);
+    }
+
+    /// <summary>
+    /// Reads and drops a refused body (up to 64 MB past the limit) before answering 413: a client still sending when
+    /// the connection closes would see a broken pipe instead of Dapr's error.
+    /// </summary>
+    private async Task DiscardBodyAsync(HttpContext http, CancellationToken ct)
+    {
+        var limit = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
+        if (limit is null || limit.IsReadOnly || http.Request.ContentLength > _maxBody + 64L * 1024 * 1024) return;
+        limit.MaxRequestBodySize = null;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (await http.Request.Body.ReadAsync(buffer, ct) > 0) { }
+        }
+        catch (IOException) { } // the client gave up: nothing more to read
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private Task<HttpResponseMessage> SendExternalAsync(Uri baseUrl, HttpEndpoint? endpoint, string method, Func<Uri, HttpRequestMessage> newRequest, string traceparent, CancellationToken ct)
