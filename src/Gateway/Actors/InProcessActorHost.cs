@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using ActorRuntime.Gateway.AppChannel;
 using ActorRuntime.Gateway.Health;
 using ActorRuntime.Gateway.Invocation;
@@ -34,19 +33,8 @@ internal sealed class InProcessActorHost(IAppChannel channel, RuntimeReadiness r
         if (!readiness.AppServing) return new ActorAnswer(503, [], null, NotServing);
         using var slot = await channel.EnterAsync(cancellationToken);
         var uri = new Uri(channel.BaseAddress, $"/actors/{Uri.EscapeDataString(actorType)}/{Uri.EscapeDataString(actorId)}{path}");
-        using var request = new HttpRequestMessage(method, uri);
-        if (body is not null)
-        {
-            request.Content = new ByteArrayContent(body);
-            if (contentType is not null && MediaTypeHeaderValue.TryParse(contentType, out var ct)) request.Content.Headers.ContentType = ct;
-        }
-        foreach (var (name, value) in headers)
-            if (!request.Headers.TryAddWithoutValidation(name, value)) request.Content?.Headers.TryAddWithoutValidation(name, value);
+        using var request = ActorHttpMessages.Request(method, uri, body, contentType, headers);
         using var response = await channel.SendAsync(request, cancellationToken);
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        var answerHeaders = response.Headers
-            .Where(h => !h.Key.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) && !h.Key.Equals("Connection", StringComparison.OrdinalIgnoreCase))
-            .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v))).ToList();
-        return new ActorAnswer((int)response.StatusCode, bytes, response.Content.Headers.ContentType?.ToString(), answerHeaders);
+        return await ActorHttpMessages.AnswerAsync(response, cancellationToken);
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Security;
 using Microsoft.Extensions.Options;
 
 namespace ActorRuntime.Gateway.AppChannel;
@@ -42,19 +41,7 @@ public sealed class HttpAppChannel : IAppChannel, IDisposable
         return _client.SendAsync(request, cancellationToken);
     }
 
-    /// <summary>A pooled handler with no proxy, redirects, cookies, decompression or tracing headers of its own.</summary>
-    internal static SocketsHttpHandler CreateHandler(bool trustAnyCertificate = false) => new()
-    {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        ActivityHeadersPropagator = null,
-        EnableMultipleHttp2Connections = true,
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-        SslOptions = trustAnyCertificate ? new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => true } : new(),
-    };
+    internal static SocketsHttpHandler CreateHandler(bool trustAnyCertificate = false) => Grains.Actors.ActorHttpMessages.CreateHandler(trustAnyCertificate);
 
     public void Dispose() => _client.Dispose();
 }

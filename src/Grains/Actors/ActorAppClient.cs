@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 
 namespace ActorRuntime.Grains.Actors;
@@ -13,16 +12,7 @@ public sealed class ActorAppClient : IDisposable
     /// <summary>Path prefix of actor calls on a gateway's internal port.</summary>
     public const string InternalPrefix = "/_actorrt/actors/";
 
-    private readonly HttpMessageInvoker _http = new(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        ActivityHeadersPropagator = null,
-        EnableMultipleHttp2Connections = true,
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-    });
+    private readonly HttpMessageInvoker _http = new(ActorHttpMessages.CreateHandler());
 
     public Task<ActorAnswer> SendAsync(Directory.AppInstance host, HttpMethod method, string actorType, string actorId, string path,
         byte[]? body, string? contentType, IEnumerable<KeyValuePair<string, string>> headers, CancellationToken cancellationToken) =>
@@ -34,20 +24,11 @@ public sealed class ActorAppClient : IDisposable
         byte[]? body, string? contentType, IEnumerable<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
     {
         var uri = new Uri($"{hostAddress}{InternalPrefix}{Uri.EscapeDataString(actorType)}/{Uri.EscapeDataString(actorId)}{path}");
-        using var request = new HttpRequestMessage(method, uri) { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
-        if (body is not null)
-        {
-            request.Content = new ByteArrayContent(body);
-            if (contentType is not null && MediaTypeHeaderValue.TryParse(contentType, out var ct)) request.Content.Headers.ContentType = ct;
-        }
-        foreach (var (name, value) in headers)
-            if (!request.Headers.TryAddWithoutValidation(name, value)) request.Content?.Headers.TryAddWithoutValidation(name, value);
+        using var request = ActorHttpMessages.Request(method, uri, body, contentType, headers);
+        request.Version = HttpVersion.Version20;
+        request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
         using var response = await _http.SendAsync(request, cancellationToken);
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        var answerHeaders = response.Headers
-            .Where(h => !h.Key.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) && !h.Key.Equals("Connection", StringComparison.OrdinalIgnoreCase))
-            .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v))).ToList();
-        return new ActorAnswer((int)response.StatusCode, bytes, response.Content.Headers.ContentType?.ToString(), answerHeaders);
+        return await ActorHttpMessages.AnswerAsync(response, cancellationToken);
     }
 
     /// <summary>True when the request never reached the host's gateway, so sending it elsewhere is safe.</summary>

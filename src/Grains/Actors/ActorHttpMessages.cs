@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace ActorRuntime.Grains.Actors;
+
+/// <summary>
+/// The HTTP form of an actor call and its answer, shared by the two ways a grain reaches a hosting app: over the
+/// network to its gateway's internal port, and in process straight to its app channel.
+/// </summary>
+public static class ActorHttpMessages
+{
+    public static HttpRequestMessage Request(HttpMethod method, Uri uri, byte[]? body, string? contentType, IEnumerable<KeyValuePair<string, string>> headers)
+    {
+        var request = new HttpRequestMessage(method, uri);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            if (contentType is not null && MediaTypeHeaderValue.TryParse(contentType, out var ct)) request.Content.Headers.ContentType = ct;
+        }
+        foreach (var (name, value) in headers)
+            if (!request.Headers.TryAddWithoutValidation(name, value)) request.Content?.Headers.TryAddWithoutValidation(name, value);
+        return request;
+    }
+
+    public static async Task<ActorAnswer> AnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var headers = response.Headers
+            .Where(h => !h.Key.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) && !h.Key.Equals("Connection", StringComparison.OrdinalIgnoreCase))
+            .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v))).ToList();
+        return new ActorAnswer((int)response.StatusCode, bytes, response.Content.Headers.ContentType?.ToString(), headers);
+    }
+
+    /// <summary>A pooled handler for calls between runtime processes and to apps: no proxy, redirects, cookies, decompression or tracing headers of its own.</summary>
+    public static SocketsHttpHandler CreateHandler(bool trustAnyCertificate = false) => new()
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        ActivityHeadersPropagator = null,
+        EnableMultipleHttp2Connections = true,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+        SslOptions = trustAnyCertificate
+            ? new System.Net.Security.SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => true }
+            : new(),
+    };
+}
