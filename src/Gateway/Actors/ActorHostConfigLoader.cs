@@ -29,7 +29,7 @@ internal sealed partial class ActorHostConfigLoader(
 
     private async Task LoadAsync(CancellationToken stoppingToken)
     {
-        while (!readiness.AppChannelReady) await Task.Delay(100, stoppingToken);
+        await readiness.WaitForAppChannelAsync(stoppingToken);
         for (var attempt = 1; attempt <= 5 && !stoppingToken.IsCancellationRequested; attempt++)
         {
             try

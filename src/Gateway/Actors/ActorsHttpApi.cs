@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ActorRuntime.Gateway.Errors;
+using ActorRuntime.Gateway.Invocation;
 using ActorRuntime.Grains.Actors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,10 +12,9 @@ namespace ActorRuntime.Gateway.Actors;
 /// <summary>Dapr's actor API over HTTP: <c>/v1.0/actors/{type}/{id}/...</c> (method, state, reminders, timers).</summary>
 public static class ActorsHttpApi
 {
-    private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Connection", "Keep-Alive", "Transfer-Encoding", "Upgrade", "TE", "Trailer", "Host", "Content-Length", "Content-Type", "dapr-api-token",
-    };
+    /// <summary>Hop-by-hop headers, and the body's own headers (the call carries its content type separately).</summary>
+    private static bool NotForwarded(string header) =>
+        HttpForwarding.IsHopByHop(header) || header.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) || header.Equals("Content-Type", StringComparison.OrdinalIgnoreCase);
 
     public static IEndpointRouteBuilder MapActorsApi(this IEndpointRouteBuilder endpoints)
     {
@@ -54,7 +54,7 @@ public static class ActorsHttpApi
     private static async Task InvokeAsync(string type, string id, string method, HttpContext http, ActorService actors)
     {
         var body = await ReadBodyAsync(http);
-        var headers = http.Request.Headers.Where(h => !NotForwarded.Contains(h.Key) && !h.Key.StartsWith(':'))
+        var headers = http.Request.Headers.Where(h => !NotForwarded(h.Key) && !h.Key.StartsWith(':'))
             .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? ""))).ToList();
         var answer = await actors.InvokeAsync(type, id, new ActorCall(method, body, http.Request.ContentType, headers));
         if (ActorService.ErrorOf(answer) is { } error)
@@ -64,7 +64,7 @@ public static class ActorsHttpApi
         }
         http.Response.StatusCode = answer.Status;
         foreach (var (name, value) in answer.Headers)
-            if (!NotForwarded.Contains(name)) http.Response.Headers.Append(name, value);
+            if (!NotForwarded(name)) http.Response.Headers.Append(name, value);
         if (answer.ContentType is not null) http.Response.ContentType = answer.ContentType;
         await http.Response.Body.WriteAsync(answer.Body, http.RequestAborted);
     }

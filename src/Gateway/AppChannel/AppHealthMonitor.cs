@@ -16,7 +16,7 @@ internal sealed partial class AppHealthMonitor(IOptions<GatewayOptions> options,
     {
         var o = options.Value;
         if (!o.AppHealthCheckEnabled || o.AppPort is null) return;
-        while (!readiness.AppChannelReady) await Task.Delay(100, stoppingToken);
+        await readiness.WaitForAppChannelAsync(stoppingToken);
         var failures = 0;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(o.AppHealthProbeIntervalSeconds));
         do

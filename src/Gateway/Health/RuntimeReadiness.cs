@@ -35,6 +35,17 @@ public sealed class RuntimeReadiness
     /// <summary>Completes the next time the app's channel or health changes (or something else calls <see cref="SignalAppStateChange"/>).</summary>
     public Task WaitForAppStateChangeAsync(CancellationToken cancellationToken) => Volatile.Read(ref _appStateChanged).Task.WaitAsync(cancellationToken);
 
+    /// <summary>Completes once the app's port accepts connections.</summary>
+    public async Task WaitForAppChannelAsync(CancellationToken cancellationToken)
+    {
+        while (!AppChannelReady)
+        {
+            var changed = WaitForAppStateChangeAsync(cancellationToken);
+            if (AppChannelReady) return; // set between the check and the subscription
+            await changed;
+        }
+    }
+
     public void SignalAppStateChange() =>
         Interlocked.Exchange(ref _appStateChanged, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 

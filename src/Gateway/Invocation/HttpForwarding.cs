@@ -17,6 +17,9 @@ public static class HttpForwarding
         "Proxy-Authorization", "Proxy-Authenticate", "Host", InvocationHeaders.ApiToken,
     };
 
+    /// <summary>Headers that belong to one hop (and the caller's API token): never forwarded.</summary>
+    public static bool IsHopByHop(string header) => HopByHop.Contains(header);
+
     /// <summary>A request for <paramref name="target"/> with the incoming request's verb, headers and (streamed) body.</summary>
     public static HttpRequestMessage CopyRequest(HttpRequest source, Uri target, Version version, bool withBody = true)
     {

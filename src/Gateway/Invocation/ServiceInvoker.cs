@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using ActorRuntime.Gateway.AppChannel;
 using ActorRuntime.Gateway.Errors;
 using ActorRuntime.Gateway.NameResolution;
@@ -51,7 +50,7 @@ public sealed partial class ServiceInvoker(
             {
                 return await _peers.SendAsync(request, cancellationToken);
             }
-            catch (HttpRequestException e) when (IsConnectFailure(e) && !cancellationToken.IsCancellationRequested)
+            catch (HttpRequestException e) when (Grains.Actors.ActorHttpMessages.IsConnectFailure(e) && !cancellationToken.IsCancellationRequested)
             {
                 LogUnreachable(target.Display, instance.Address, e.Message);
                 resolver.MarkUnreachable(instance);
@@ -84,11 +83,6 @@ public sealed partial class ServiceInvoker(
         request.Version = PeerVersion;
         request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
     }
-
-    /// <summary>True when no byte of the request reached the peer: refused, reset before use, unreachable, timed out connecting.</summary>
-    internal static bool IsConnectFailure(HttpRequestException e) =>
-        e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
-        || e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.TimedOut };
 
     public void Dispose() => _peers.Dispose();
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace ActorRuntime.Grains.Actors;
 
@@ -30,11 +29,6 @@ public sealed class ActorAppClient : IDisposable
         using var response = await _http.SendAsync(request, cancellationToken);
         return await ActorHttpMessages.AnswerAsync(response, cancellationToken);
     }
-
-    /// <summary>True when the request never reached the host's gateway, so sending it elsewhere is safe.</summary>
-    public static bool IsConnectFailure(Exception e) =>
-        e is HttpRequestException h && (h.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
-            || h.InnerException is SocketException);
 
     public void Dispose() => _http.Dispose();
 }

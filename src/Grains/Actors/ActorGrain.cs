@@ -157,7 +157,7 @@ public sealed partial class ActorGrain(ActorAppClient app, TimeProvider time, IL
                     throw new HttpRequestException(HttpRequestError.ConnectionError, "the hosting app is not serving");
                 return answer;
             }
-            catch (Exception ex) when (ActorAppClient.IsConnectFailure(ex))
+            catch (Exception ex) when (ActorHttpMessages.IsConnectFailure(ex))
             {
                 tried.Add(host.InstanceId);
                 LogHostLost(_type, _id, host.Address, ex.Message);

@@ -31,6 +31,15 @@ public static class ActorHttpMessages
         return new ActorAnswer((int)response.StatusCode, bytes, response.Content.Headers.ContentType?.ToString(), headers);
     }
 
+    /// <summary>
+    /// True when no byte of the request reached the peer (refused, unreachable, timed out connecting), so sending it
+    /// to another instance is always safe. One rule for gateways failing over invocations and grains repinning actors.
+    /// </summary>
+    public static bool IsConnectFailure(Exception e) =>
+        e is HttpRequestException h && (h.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+            || h.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused
+                or System.Net.Sockets.SocketError.HostUnreachable or System.Net.Sockets.SocketError.NetworkUnreachable or System.Net.Sockets.SocketError.TimedOut });
+
     /// <summary>A pooled handler for calls between runtime processes and to apps: no proxy, redirects, cookies, decompression or tracing headers of its own.</summary>
     public static SocketsHttpHandler CreateHandler(bool trustAnyCertificate = false) => new()
     {

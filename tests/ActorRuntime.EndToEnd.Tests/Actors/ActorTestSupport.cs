@@ -68,39 +68,7 @@ public static class ActorApps
             return File.Exists(dll) ? dll : throw new InvalidOperationException($"ACTORRT_ACTOR_APPS={prebuilt}: no {dll}");
         }
 
-        var project = Path.Combine(RepoPaths.Root, Projects[name]);
-        var output = Path.Combine(AppContext.BaseDirectory, "actor-apps", name);
-        var lockPath = Path.Combine(AppContext.BaseDirectory, "actor-apps-" + name + ".lock");
-        await using var fileLock = await AcquireLockAsync(lockPath, BuildTimeout);
-
-        var psi = new ProcessStartInfo(DotnetHost.Path) { WorkingDirectory = RepoPaths.Root };
-        foreach (var a in new[] { "build", project, "-c", "Debug", "-o", output, "-nologo", "-v", "quiet", "-clp:ErrorsOnly" })
-            psi.ArgumentList.Add(a);
-        DotnetHost.CleanEnvironment(psi);
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        var result = await ChildProcess.RunAsync(psi, BuildTimeout);
-        var built = Path.Combine(output, name + ".dll");
-        if (result.TimedOut) throw new InvalidOperationException($"building {project} took longer than {BuildTimeout}:\n{result.Output}");
-        if (result.ExitCode != 0 || !File.Exists(built))
-            throw new InvalidOperationException($"building {project} failed (exit {result.ExitCode}):\n{result.Output}");
-        return built;
-    }
-
-    private static async Task<FileStream> AcquireLockAsync(string path, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(250);
-            }
-        }
+        return await ProjectBuild.BuildAsync(Projects[name], "Debug", Path.Combine("actor-apps", name), name + ".dll", BuildTimeout);
     }
 }
 

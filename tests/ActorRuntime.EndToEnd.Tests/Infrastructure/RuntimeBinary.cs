@@ -53,50 +53,8 @@ public static class RuntimeBinary
         return path;
     }
 
-    private static async Task<string> BuildAsync()
-    {
-        var project = Path.Combine(RepoPaths.Root, "src", "Cli", "ActorRuntime.Cli.csproj");
-        var output = Path.Combine(AppContext.BaseDirectory, "actorrt-bin");
-        var lockFile = Path.Combine(AppContext.BaseDirectory, "actorrt-bin.lock");
-        await using var fileLock = await AcquireLockAsync(lockFile, BuildTimeout);
-
-        var psi = new ProcessStartInfo(DotnetHost.Path)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepoPaths.Root,
-        };
-        foreach (var a in new[] { "build", project, "-c", "Release", "-o", output, "-nologo", "-v", "quiet", "-clp:ErrorsOnly" })
-            psi.ArgumentList.Add(a);
-        DotnetHost.CleanEnvironment(psi);
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-
-        var result = await ChildProcess.RunAsync(psi, BuildTimeout);
-        var dll = Path.Combine(output, "actorrt.dll");
-        if (result.TimedOut)
-            throw new InvalidOperationException($"building {project} took longer than {BuildTimeout}:\n{result.Output}");
-        if (result.ExitCode != 0 || !File.Exists(dll))
-            throw new InvalidOperationException($"building {project} failed (exit {result.ExitCode}):\n{result.Output}");
-        return dll;
-    }
-
-    private static async Task<FileStream> AcquireLockAsync(string path, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(250);
-            }
-        }
-    }
+    private static Task<string> BuildAsync() =>
+        ProjectBuild.BuildAsync(Path.Combine("src", "Cli", "ActorRuntime.Cli.csproj"), "Release", "actorrt-bin", "actorrt.dll", BuildTimeout);
 }
 
 /// <summary>Repository paths, found by walking up from the test binaries to the folder holding <c>src/Cli</c>.</summary>

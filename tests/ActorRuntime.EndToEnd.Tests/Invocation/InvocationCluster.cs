@@ -61,8 +61,9 @@ public sealed class InvocationCluster : IAsyncDisposable
     /// <c>actorrt run --app-id <paramref name="appId"/> --app-port P [extra] -- dotnet EchoApp.dll</c>, waiting until
     /// <c>/v1.0/healthz</c> answers 204 (which includes the app port accepting connections).
     /// </summary>
-    public Task<InvocationApp> StartEchoAsync(string appId, Action<RuntimeSandbox>? prepare = null, IReadOnlyList<string>? extraArguments = null) =>
-        StartAppAsync(appId, TestApps.EchoApp, "http", prepare, extraArguments);
+    public Task<InvocationApp> StartEchoAsync(string appId, Action<RuntimeSandbox>? prepare = null, IReadOnlyList<string>? extraArguments = null,
+        IReadOnlyDictionary<string, string>? environment = null) =>
+        StartAppAsync(appId, TestApps.EchoApp, "http", prepare, extraArguments, environment);
 
     /// <summary><c>actorrt run --app-id <paramref name="appId"/> --app-port P --app-protocol grpc -- dotnet GrpcGreeter.dll</c>.</summary>
     public Task<InvocationApp> StartGreeterAsync(string appId, IReadOnlyList<string>? extraArguments = null) =>
@@ -80,19 +81,21 @@ public sealed class InvocationCluster : IAsyncDisposable
     }
 
     private async Task<InvocationApp> StartAppAsync(
-        string appId, string testApp, string protocol, Action<RuntimeSandbox>? prepare, IReadOnlyList<string>? extraArguments) =>
-        await StartCommandAsync(appId, protocol, await TestApps.CommandAsync(testApp), prepare, extraArguments);
+        string appId, string testApp, string protocol, Action<RuntimeSandbox>? prepare, IReadOnlyList<string>? extraArguments,
+        IReadOnlyDictionary<string, string>? environment = null) =>
+        await StartCommandAsync(appId, protocol, await TestApps.CommandAsync(testApp), prepare, extraArguments, environment);
 
     /// <summary><c>actorrt run --app-id <paramref name="appId"/> --app-port P --app-protocol <paramref name="protocol"/> -- command</c> (the app reads APP_PORT).</summary>
     public async Task<InvocationApp> StartCommandAsync(
-        string appId, string protocol, IReadOnlyList<string> command, Action<RuntimeSandbox>? prepare = null, IReadOnlyList<string>? extraArguments = null)
+        string appId, string protocol, IReadOnlyList<string> command, Action<RuntimeSandbox>? prepare = null, IReadOnlyList<string>? extraArguments = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var sandbox = NewSandbox(appId);
         prepare?.Invoke(sandbox);
         var appPort = FreePort();
         List<string> args = ["--app-port", appPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--app-protocol", protocol];
         args.AddRange(extraArguments ?? []);
-        var runtime = await RuntimeProcess.StartAsync(sandbox, Options(args, command));
+        var runtime = await RuntimeProcess.StartAsync(sandbox, Options(args, command) with { Environment = environment ?? new Dictionary<string, string>() });
         var app = new InvocationApp(runtime, appPort);
         _apps.Add(app);
         return app;

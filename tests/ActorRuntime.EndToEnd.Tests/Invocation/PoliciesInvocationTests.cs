@@ -11,6 +11,36 @@ namespace ActorRuntime.EndToEnd.Tests.Invocation;
 public sealed class PoliciesInvocationTests(ITestOutputHelper output)
 {
     [Fact(Timeout = 300_000)]
+    public async Task App_max_concurrency_and_the_app_api_token_apply_to_calls_into_the_app()
+    {
+        await using var cluster = new InvocationCluster();
+        var caller = await cluster.StartWithoutAppAsync(InvocationCluster.NewAppId("limit-caller"));
+        var calleeId = InvocationCluster.NewAppId("limited");
+        await cluster.StartEchoAsync(calleeId, extraArguments: ["--app-max-concurrency", "1"],
+            environment: new Dictionary<string, string> { ["APP_API_TOKEN"] = "app-secret" });
+        await InvocationCluster.WaitUntilReachableAsync(caller, calleeId);
+
+        // The callee's gateway sends APP_API_TOKEN as dapr-api-token; a token the caller sends does not pass through.
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/v1.0/invoke/{calleeId}/method/token") { Content = new StringContent("t") };
+        using (var response = await caller.Http.SendAsync(request))
+        {
+            var echo = await Echoed.ReadAsync(response);
+            Assert.Equal("app-secret", echo.Header("dapr-api-token"));
+        }
+
+        // One call at a time into the app: four 400 ms calls sent together take at least four times 400 ms.
+        var sw = Stopwatch.StartNew();
+        var calls = Enumerable.Range(0, 4).Select(async i =>
+        {
+            using var r = await caller.Http.PostAsync($"/v1.0/invoke/{calleeId}/method/slow/400?i={i}", new StringContent("x"));
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        });
+        await Task.WhenAll(calls);
+        output.WriteLine($"4 parallel 400 ms calls with --app-max-concurrency 1: {sw.ElapsedMilliseconds} ms");
+        Assert.True(sw.ElapsedMilliseconds >= 1550, $"calls overlapped in the app: {sw.ElapsedMilliseconds} ms");
+    }
+
+    [Fact(Timeout = 300_000)]
     public async Task An_app_failing_its_health_checks_gets_no_calls_until_it_is_healthy_again()
     {
         await using var cluster = new InvocationCluster();

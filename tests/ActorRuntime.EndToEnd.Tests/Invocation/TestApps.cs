@@ -47,40 +47,6 @@ public static class TestApps
     /// <summary>The app command for <c>actorrt run ... --</c>: <c>dotnet &lt;dll&gt;</c>.</summary>
     public static async Task<IReadOnlyList<string>> CommandAsync(string name) => [DotnetHost.Path, await GetAsync(name)];
 
-    private static async Task<string> BuildAsync(string name)
-    {
-        var project = Path.Combine(RepoPaths.Root, "tests", "apps", name, name + ".csproj");
-        var output = Path.Combine(AppContext.BaseDirectory, "test-apps", name);
-        var lockFile = Path.Combine(AppContext.BaseDirectory, $"test-apps-{name}.lock");
-        await using var fileLock = await AcquireLockAsync(lockFile, BuildTimeout);
-
-        var psi = new ProcessStartInfo(DotnetHost.Path) { WorkingDirectory = RepoPaths.Root };
-        foreach (var a in new[] { "build", project, "-c", "Debug", "-o", output, "-nologo", "-v", "quiet", "-clp:ErrorsOnly" })
-            psi.ArgumentList.Add(a);
-        DotnetHost.CleanEnvironment(psi);
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        var result = await ChildProcess.RunAsync(psi, BuildTimeout);
-        var dll = Path.Combine(output, name + ".dll");
-        if (result.TimedOut) throw new InvalidOperationException($"building {project} took longer than {BuildTimeout}:\n{result.Output}");
-        if (result.ExitCode != 0 || !File.Exists(dll))
-            throw new InvalidOperationException($"building {project} failed (exit {result.ExitCode}):\n{result.Output}");
-        return dll;
-    }
-
-    private static async Task<FileStream> AcquireLockAsync(string path, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(250);
-            }
-        }
-    }
+    private static Task<string> BuildAsync(string name) =>
+        ProjectBuild.BuildAsync(Path.Combine("tests", "apps", name, name + ".csproj"), "Debug", Path.Combine("test-apps", name), name + ".dll", BuildTimeout);
 }
