@@ -1,53 +1,66 @@
 using System.Collections.Concurrent;
+using ActorRuntime.Components.Hosting;
 using ActorRuntime.Components.Model;
-using ActorRuntime.Components.State;
 
 namespace ActorRuntime.Components;
 
 /// <summary>
-/// Every live component in this process, keyed by <see cref="ComponentDefinition.InstanceId"/>. Several apps
-/// hosted by one process (a multi-app run) share one instance of a store they define identically, and grains
-/// find stores here whatever app asked for them.
+/// Every live component in this process, of every building block, keyed by category and
+/// <see cref="ComponentDefinition.InstanceId"/>. Several apps hosted by one process (a multi-app run) share one instance
+/// of a component they define identically, and grains find components here whatever app asked for them.
 /// </summary>
-public sealed class ComponentCatalog : IAsyncDisposable
+public sealed class ComponentCatalog(ComponentTypes? types = null, IServiceProvider? services = null) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, Entry> _stateStores = new(StringComparer.Ordinal);
+    private readonly ComponentTypes _types = types ?? ComponentTypes.BuiltIn;
+    private readonly ConcurrentDictionary<(string Category, string InstanceId), Entry> _components = new();
+    // Components that failed to connect and said ignoreErrors: asked again (another app, or the silo and then the
+    // gateway of one process), they are skipped at once rather than waiting out initTimeout a second time.
+    private readonly ConcurrentDictionary<(string Category, string InstanceId), string> _ignored = new();
 
-    /// <summary>Builds (validating its metadata) or returns the shared store for this definition.</summary>
-    public IStateStore AddStateStore(ComponentDefinition definition) =>
-        _stateStores.GetOrAdd(definition.InstanceId, _ => new Entry(StateStoreFactory.Create(definition))).Store;
+    public ComponentTypes Types => _types;
 
-    public bool TryGetStateStore(string instanceId, out IStateStore store)
+    /// <summary>Builds (validating its metadata) or returns the shared component for this definition.</summary>
+    public IComponent Add(ComponentDefinition definition) =>
+        _components.GetOrAdd(Key(definition), static (_, arg) => new Entry(arg.Types.Create(arg.Definition, arg.Services)),
+            (Types: _types, Definition: definition, Services: services)).Component;
+
+    /// <summary>The component of <paramref name="category"/> with this instance id, if loaded and of contract <typeparamref name="T"/>.</summary>
+    public bool TryGet<T>(string category, string instanceId, out T component) where T : class, IComponent
     {
-        store = null!;
-        if (!_stateStores.TryGetValue(instanceId, out var e)) return false;
-        store = e.Store;
+        component = null!;
+        if (!_components.TryGetValue((category, instanceId), out var e) || e.Component is not T typed) return false;
+        component = typed;
         return true;
     }
 
-    public IStateStore GetStateStore(string instanceId) =>
-        TryGetStateStore(instanceId, out var s) ? s
-            : throw new KeyNotFoundException($"state store {instanceId.Split('#', 2)[0]} (instance {instanceId}) is not loaded in this process");
+    public T Get<T>(string category, string instanceId) where T : class, IComponent =>
+        TryGet<T>(category, instanceId, out var c) ? c
+            : throw new KeyNotFoundException($"{category} component {instanceId.Split('#', 2)[0]} (instance {instanceId}) is not loaded in this process");
 
-    /// <summary>Connects the store once, however many apps ask.</summary>
+    /// <summary>Connects the component once, however many apps ask.</summary>
     public Task InitializeAsync(ComponentDefinition definition, CancellationToken cancellationToken)
     {
-        var entry = _stateStores[definition.InstanceId];
+        var entry = _components[Key(definition)];
         lock (entry)
         {
             if (entry.Init is null || entry.Init.IsFaulted || entry.Init.IsCanceled)
-                entry.Init = entry.Store.InitAsync(cancellationToken);
+                entry.Init = entry.Component.InitAsync(cancellationToken);
             return entry.Init;
         }
     }
 
     /// <summary>
-    /// Adds and connects a store within its <c>initTimeout</c>. Returns false when it failed but says
+    /// Adds and connects a component within its <c>initTimeout</c>. Returns false when it failed but says
     /// <c>ignoreErrors</c> (it is then removed); any other failure stops start-up with an error naming the component.
     /// </summary>
     public async Task<bool> TryConnectAsync(ComponentDefinition definition, Action<string>? ignored, CancellationToken cancellationToken)
     {
-        AddStateStore(definition);
+        if (definition.IgnoreErrors && _ignored.TryGetValue(Key(definition), out var earlier))
+        {
+            ignored?.Invoke(earlier);
+            return false;
+        }
+        Add(definition);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(definition.InitTimeout);
         try
@@ -58,6 +71,7 @@ public sealed class ComponentCatalog : IAsyncDisposable
         catch (Exception ex) when (definition.IgnoreErrors && !cancellationToken.IsCancellationRequested)
         {
             ignored?.Invoke(ex.Message);
+            _ignored[Key(definition)] = ex.Message;
             await RemoveAsync(definition).ConfigureAwait(false);
             return false;
         }
@@ -66,24 +80,26 @@ public sealed class ComponentCatalog : IAsyncDisposable
             var problem = ex is OperationCanceledException
                 ? $"initialization did not finish within initTimeout {definition.InitTimeout.TotalSeconds:0.###}s"
                 : $"initialization failed: {ex.Message}";
-            throw new Model.ComponentConfigurationException(definition.SourceFile, definition.Name, null, problem, ex);
+            throw new ComponentConfigurationException(definition.SourceFile, definition.Name, null, problem, ex);
         }
     }
 
     public async Task RemoveAsync(ComponentDefinition definition)
     {
-        if (_stateStores.TryRemove(definition.InstanceId, out var e)) await e.Store.DisposeAsync().ConfigureAwait(false);
+        if (_components.TryRemove(Key(definition), out var e)) await e.Component.DisposeAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var e in _stateStores.Values) await e.Store.DisposeAsync().ConfigureAwait(false);
-        _stateStores.Clear();
+        foreach (var e in _components.Values) await e.Component.DisposeAsync().ConfigureAwait(false);
+        _components.Clear();
     }
 
-    private sealed class Entry(IStateStore store)
+    private static (string, string) Key(ComponentDefinition d) => (d.Category, d.InstanceId);
+
+    private sealed class Entry(IComponent component)
     {
-        public IStateStore Store { get; } = store;
+        public IComponent Component { get; } = component;
         public Task? Init { get; set; }
     }
 }

@@ -1,20 +1,20 @@
 using ActorRuntime.Components.Model;
-using ActorRuntime.Components.State;
 using Microsoft.Extensions.Logging;
 
 namespace ActorRuntime.Components;
 
 /// <summary>
-/// One app's view of its components: names as the app uses them, mapped onto the process-wide
-/// <see cref="ComponentCatalog"/>. Construction builds every component, so a configuration mistake fails before
-/// anything starts; <see cref="InitializeAsync"/> then connects them.
+/// One app's view of its components, of every building block: names as the app uses them, mapped onto the
+/// process-wide <see cref="ComponentCatalog"/>. Construction builds every component, so a configuration mistake fails
+/// before anything starts; <see cref="InitializeAsync"/> then connects them.
 /// </summary>
 public sealed partial class ComponentRegistry
 {
     private readonly ILogger _logger;
     private readonly ComponentCatalog _catalog;
-    private readonly Dictionary<string, IStateStore> _stateStores = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ComponentDefinition> _byName = new(StringComparer.Ordinal);
+    // Live components by name; a component whose init failed with ignoreErrors is removed, its definition kept.
+    private readonly Dictionary<string, IComponent> _live = new(StringComparer.Ordinal);
     private volatile bool _ready;
 
     public ComponentRegistry(IEnumerable<ComponentDefinition> definitions, ComponentCatalog catalog, ILogger<ComponentRegistry> logger)
@@ -25,7 +25,7 @@ public sealed partial class ComponentRegistry
         {
             if (!_byName.TryAdd(d.Name, d))
                 throw new ComponentConfigurationException(d.SourceFile, d.Name, "metadata.name", "a component with this name is already loaded");
-            if (d.Category == "state") _stateStores[d.Name] = catalog.AddStateStore(d);
+            _live[d.Name] = catalog.Add(d);
         }
         Definitions = [.. _byName.Values];
         var actorStores = Definitions.Where(d => d.Category == "state" && d.GetMetadata().GetBool("actorStateStore", false)).ToList();
@@ -38,27 +38,40 @@ public sealed partial class ComponentRegistry
     public IReadOnlyList<ComponentDefinition> Definitions { get; }
     public string? ActorStateStoreName { get; }
     public bool IsReady => _ready;
-    public int StateStoreCount => _stateStores.Count;
+
+    /// <summary>How many live components the app has in <paramref name="category"/>.</summary>
+    public int Count(string category) => _live.Keys.Count(n => _byName[n].Category == category);
+
+    public int StateStoreCount => Count("state");
 
     public bool TryGetDefinition(string name, out ComponentDefinition definition) => _byName.TryGetValue(name, out definition!);
 
-    public bool TryGetStateStore(string name, out IStateStore store) => _stateStores.TryGetValue(name, out store!);
+    /// <summary>The live component <paramref name="name"/> when it belongs to <paramref name="category"/> and implements <typeparamref name="T"/>.</summary>
+    public bool TryGet<T>(string category, string name, out T component) where T : class, IComponent
+    {
+        component = null!;
+        if (!_live.TryGetValue(name, out var c) || c is not T typed || _byName[name].Category != category) return false;
+        component = typed;
+        return true;
+    }
+
+    /// <summary>What the metadata API reports for a component; empty when it is not live.</summary>
+    public IReadOnlyList<string> Capabilities(string name) => _live.TryGetValue(name, out var c) ? c.Capabilities : [];
 
     /// <summary>Connects every component within its <c>initTimeout</c>. A failure stops start-up unless the component says <c>ignoreErrors</c>.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        foreach (var name in _stateStores.Keys.ToList())
+        foreach (var definition in Definitions)
         {
-            var definition = _byName[name];
-            if (await _catalog.TryConnectAsync(definition, error => LogComponentIgnored(name, definition.Type, error), cancellationToken).ConfigureAwait(false))
-                LogComponentLoaded(name, definition.Type);
+            if (await _catalog.TryConnectAsync(definition, error => LogComponentIgnored(definition.Name, definition.Type, error), cancellationToken).ConfigureAwait(false))
+                LogComponentLoaded(definition.Name, definition.Type);
             else
-                _stateStores.Remove(name);
+                _live.Remove(definition.Name);
         }
         _ready = true;
     }
 
-    /// <summary>Ready without connecting: the stores are used by silos elsewhere, this process only needs their definitions.</summary>
+    /// <summary>Ready without connecting: the components are used by silos elsewhere, this process only needs their definitions.</summary>
     public Task MarkDefinedOnly()
     {
         _ready = true;

@@ -22,7 +22,7 @@ public sealed class StateGrainClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Catalog.AddStateStore(Store);
+        Catalog.Add(Store);
         await Catalog.InitializeAsync(Store, CancellationToken.None);
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) => silo.Services.AddComponentCatalog(Catalog));

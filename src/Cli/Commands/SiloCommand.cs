@@ -37,7 +37,7 @@ internal static class SiloCommand
         }
         var home = ActorRuntimeHome.Resolve();
         var resources = cl.GetAll("resources-path") is { Count: > 0 } given ? given : [EmbeddedDefaults.EnsureDefaultComponentsIn(home)];
-        var definitions = ClusterComponents.Load(resources);
+        var definitions = ResourceLoader.LoadForAllApps(resources);
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "actorrt-silo" });
         builder.Configuration.AddInMemoryCollection(ClusterFlags.ToConfiguration(cl));
@@ -48,7 +48,6 @@ internal static class SiloCommand
 
         var catalog = new ComponentCatalog();
         builder.Services.AddComponentCatalog(catalog);
-        builder.Services.AddHostedService(sp => new ClusterComponents(catalog, definitions, sp.GetRequiredService<ILogger<ClusterComponents>>()));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.UseOrleans(silo => silo.AddActorRuntimeSilo(o =>
         {

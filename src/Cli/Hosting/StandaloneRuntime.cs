@@ -33,7 +33,7 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
         var components = apps.Select(a => ResourceLoader.LoadComponents(ResourcePathsFor(a, home), a.AppId)).ToList();
         var catalog = new ComponentCatalog();
         foreach (var defs in components)
-            foreach (var d in defs.Where(d => d.Category == "state")) catalog.AddStateStore(d);
+            foreach (var d in defs) catalog.Add(d);
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "actorrt-silo", DisableDefaults = true });
         RuntimeLogging.Configure(builder.Logging, apps[0].LogLevel);

@@ -8,11 +8,16 @@ namespace ActorRuntime.Components.Hosting;
 
 public static class ComponentsServiceCollectionExtensions
 {
-    /// <summary>The process-wide catalog that grains use. Pass an existing one to share it between hosts in one process.</summary>
+    /// <summary>
+    /// The process-wide catalog that grains use, building the component types registered in these services (the
+    /// built-in ones and any added with <see cref="ComponentTypeServiceCollectionExtensions.AddComponentType"/>).
+    /// Pass an existing one to share it between hosts in one process.
+    /// </summary>
     public static IServiceCollection AddComponentCatalog(this IServiceCollection services, ComponentCatalog? shared = null)
     {
+        services.AddBuiltInComponentTypes();
         if (shared is not null) services.TryAddSingleton(shared);
-        else services.TryAddSingleton<ComponentCatalog>();
+        else services.TryAddSingleton(sp => new ComponentCatalog(sp.GetRequiredService<ComponentTypes>(), sp));
         return services;
     }
 

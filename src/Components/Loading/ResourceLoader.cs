@@ -1,3 +1,4 @@
+using ActorRuntime.Components.Hosting;
 using ActorRuntime.Components.Model;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -37,21 +38,30 @@ public static class ResourceLoader
     /// The components this app uses, validated. Scopes exclude components not meant for <paramref name="appId"/>;
     /// the <c>NAMESPACE</c> environment variable filters by namespace.
     /// </summary>
-    public static IReadOnlyList<ComponentDefinition> LoadComponents(IEnumerable<string> resourcePaths, string appId) =>
-        Load(resourcePaths, appId).Components;
+    public static IReadOnlyList<ComponentDefinition> LoadComponents(IEnumerable<string> resourcePaths, string appId, ComponentTypes? types = null) =>
+        Load(resourcePaths, appId, types: types).Components;
+
+    /// <summary>
+    /// Every component in the folders, whatever app it is scoped to: what a silo serves, since its grains act for all
+    /// apps. The same validation as for one app; two components may share a name when their scopes are disjoint.
+    /// </summary>
+    public static IReadOnlyList<ComponentDefinition> LoadForAllApps(IEnumerable<string> resourcePaths, ComponentTypes? types = null) =>
+        Load(resourcePaths, appId: null, types: types).Components;
 
     /// <summary>Like <see cref="LoadComponents"/>, and also says which components were left out and why.</summary>
+    /// <param name="appId">The app whose scopes apply; null for every app (<see cref="LoadForAllApps"/>).</param>
     /// <param name="processNamespace">Namespace filter; defaults to the <c>NAMESPACE</c> environment variable.</param>
-    public static ResourceLoadResult Load(IEnumerable<string> resourcePaths, string appId, string? processNamespace = null)
+    /// <param name="types">The component types this process can build; the built-in ones by default.</param>
+    public static ResourceLoadResult Load(IEnumerable<string> resourcePaths, string? appId, string? processNamespace = null, ComponentTypes? types = null)
     {
         ArgumentNullException.ThrowIfNull(resourcePaths);
-        ArgumentNullException.ThrowIfNull(appId);
+        types ??= ComponentTypes.BuiltIn;
         processNamespace ??= Environment.GetEnvironmentVariable(NamespaceEnvVar);
         if (string.IsNullOrWhiteSpace(processNamespace)) processNamespace = null;
 
         var used = new List<ComponentDefinition>();
         var skipped = new List<SkippedComponent>();
-        var byName = new Dictionary<string, ComponentDefinition>(StringComparer.Ordinal);
+        var byName = new Dictionary<string, List<ComponentDefinition>>(StringComparer.Ordinal);
 
         foreach (var doc in LoadDocuments(resourcePaths))
         {
@@ -71,26 +81,27 @@ public static class ResourceLoader
                 }
             }
 
-            if (!component.IsInScope(appId))
+            if (appId is not null && !component.IsInScope(appId))
             {
                 skipped.Add(new(component.Name, doc.File, $"scopes [{string.Join(", ", component.Scopes)}] do not include app '{appId}'"));
                 continue;
             }
 
-            if (byName.TryGetValue(component.Name, out var first))
+            if (!byName.TryGetValue(component.Name, out var sameName)) byName[component.Name] = sameName = [];
+            if (sameName.FirstOrDefault(other => ScopesOverlap(other, component)) is { } first)
                 throw new ComponentConfigurationException(doc.File, component.Name, "metadata.name",
                     $"duplicate component name: already defined in '{first.SourceFile}'");
-            byName.Add(component.Name, component);
+            sameName.Add(component);
 
-            if (!KnownComponentTypes.IsKnown(component.Type))
+            if (!types.IsKnown(component.Type))
             {
-                if (!KnownComponentTypes.HasKnownCategory(component.Type))
+                if (!ComponentTypes.HasKnownCategory(component.Type))
                     throw new ComponentConfigurationException(doc.File, component.Name, "spec.type",
                         $"invalid component type '{component.Type}': the part before the first dot must be one of " +
-                        $"{string.Join(", ", KnownComponentTypes.Categories.Order())}");
+                        $"{string.Join(", ", ComponentTypes.Categories.Order())}");
                 if (!component.IgnoreErrors)
                     throw new ComponentConfigurationException(doc.File, component.Name, "spec.type",
-                        $"unknown component type '{component.Type}'; this runtime supports: {string.Join(", ", KnownComponentTypes.All)} " +
+                        $"unknown component type '{component.Type}'; this runtime supports: {string.Join(", ", types.All)} " +
                         "(set spec.ignoreErrors: true to start without this component)");
                 skipped.Add(new(component.Name, doc.File, $"unknown component type '{component.Type}' ignored because spec.ignoreErrors is true"));
                 continue;
@@ -101,6 +112,10 @@ public static class ResourceLoader
 
         return new ResourceLoadResult(used, skipped);
     }
+
+    // Within one app's view every pair overlaps (both are in scope); across apps, disjoint scope lists may reuse a name.
+    private static bool ScopesOverlap(ComponentDefinition a, ComponentDefinition b) =>
+        a.Scopes.Count == 0 || b.Scopes.Count == 0 || a.Scopes.Intersect(b.Scopes, StringComparer.Ordinal).Any();
 
     /// <summary>
     /// The YAML files a set of resource paths names: each directory's <c>*.yaml</c>/<c>*.yml</c> files (not recursive),

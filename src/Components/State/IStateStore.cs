@@ -5,7 +5,7 @@ namespace ActorRuntime.Components.State;
 /// Every method that returns has made its change durable in the backing store.
 /// Conflicts surface as <see cref="ETagMismatchException"/> and bad ETags as <see cref="ETagInvalidException"/>.
 /// </summary>
-public interface IStateStore : IAsyncDisposable
+public interface IStateStore : Model.IComponent
 {
     string Name { get; }
     /// <summary>Dapr component type, e.g. <c>state.redis</c>.</summary>
@@ -14,8 +14,7 @@ public interface IStateStore : IAsyncDisposable
     /// <summary>Largest transaction accepted; <see cref="int.MaxValue"/> when unbounded.</summary>
     int MaxTransactionOperations => int.MaxValue;
 
-    /// <summary>Connects, creates tables, etc. Called once before use.</summary>
-    Task InitAsync(CancellationToken cancellationToken);
+    IReadOnlyList<string> Model.IComponent.Capabilities => Features.ToDaprNames();
 
     Task<StoredState?> GetAsync(string key, CancellationToken cancellationToken);
 

@@ -32,10 +32,8 @@ public sealed class MetadataService(ComponentRegistry components, IOptions<Gatew
 
     private IReadOnlyList<string> Capabilities(string name)
     {
-        if (!components.TryGetStateStore(name, out var store)) return [];
-        var features = store.Features;
+        var capabilities = components.Capabilities(name);
         // Dapr reports ACTOR only for the store chosen with actorStateStore: "true".
-        if (components.ActorStateStoreName != name) features &= ~StateStoreFeatures.Actor;
-        return features.ToDaprNames();
+        return components.ActorStateStoreName == name ? capabilities : [.. capabilities.Where(c => c != "ACTOR")];
     }
 }

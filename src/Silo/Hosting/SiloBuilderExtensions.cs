@@ -50,7 +50,7 @@ public static class SiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<Grains.Actors.ActorAppClient>(); // actor grains calling their hosting apps
         silo.Services.Configure<GrainCollectionOptions>(o => o.CollectionQuantum = TimeSpan.FromSeconds(30));
-        ConfigureGrainStorage(silo, options);
+        ConfigureGrainStorage(silo, options, ConfigureComponents(silo, options));
         ConfigureReminders(silo, options);
         return silo;
     }
@@ -60,9 +60,9 @@ public static class SiloBuilderExtensions
     /// the actor state store is also registered under its component name (e.g. <c>statestore</c>, so
     /// <c>[PersistentState("s", "statestore")]</c> resolves) and every other state store component under its own name.
     /// </summary>
-    private static void ConfigureGrainStorage(ISiloBuilder silo, ActorRuntimeSiloOptions o)
+    private static void ConfigureGrainStorage(ISiloBuilder silo, ActorRuntimeSiloOptions o, SiloComponents.Resolved components)
     {
-        var resolved = o.Storage == GrainStorageKind.StateStore ? SiloComponents.Resolve(silo.Services, o) : SiloComponents.Resolved.None;
+        var resolved = o.Storage == GrainStorageKind.StateStore ? components : SiloComponents.Resolved.None;
         var actorStore = resolved.ActorStateStore;
         var names = new List<string> { GrainStorageExtensions.DefaultName };
         if (actorStore is not null) names.Add(actorStore.Name);
@@ -91,6 +91,16 @@ public static class SiloBuilderExtensions
                 silo.AddMemoryGrainStorage(GrainStorageExtensions.DefaultName, (MemoryGrainStorageOptions m) => m.GrainStorageSerializer = new JsonGrainStateSerializer());
                 break;
         }
+    }
+
+    /// <summary>The one loading path for a silo's components (<see cref="SiloComponents"/>), connected before the silo is active.</summary>
+    private static SiloComponents.Resolved ConfigureComponents(ISiloBuilder silo, ActorRuntimeSiloOptions o)
+    {
+        silo.Services.AddComponentCatalog();
+        var resolved = SiloComponents.Resolve(silo.Services, o, useDefaultFolder: o.Storage == GrainStorageKind.StateStore);
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new SiloComponentConnector(
+            sp.GetRequiredService<Components.ComponentCatalog>(), resolved, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SiloComponentConnector>>()));
+        return resolved;
     }
 
     private static void ConfigureReminders(ISiloBuilder silo, ActorRuntimeSiloOptions o)

@@ -1,6 +1,6 @@
 using ActorRuntime.Components.Loading;
 using ActorRuntime.Components.Model;
-using ActorRuntime.Components.State;
+using ActorRuntime.Components.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRuntime.Silo.Hosting;
@@ -14,12 +14,15 @@ namespace ActorRuntime.Silo.Hosting;
 internal static class SiloComponents
 {
     /// <param name="Explicit">The components were named by the caller (options), so a store that cannot connect stops start-up.</param>
-    internal sealed record Resolved(IReadOnlyList<ComponentDefinition> StateStores, ComponentDefinition? ActorStateStore, string? Problem, bool Explicit)
+    /// <param name="All">Every component the silo serves, of every building block; connected before the silo is active.</param>
+    internal sealed record Resolved(IReadOnlyList<ComponentDefinition> All, IReadOnlyList<ComponentDefinition> StateStores, ComponentDefinition? ActorStateStore, string? Problem, bool Explicit)
     {
-        public static readonly Resolved None = new([], null, null, false);
+        public static readonly Resolved None = new([], [], null, null, false);
     }
 
-    public static Resolved Resolve(IServiceCollection services, ActorRuntimeSiloOptions options)
+    /// <param name="useDefaultFolder">False when the silo needs no state store of its own: without components named by
+    /// the caller it then serves none, rather than create the default folder.</param>
+    public static Resolved Resolve(IServiceCollection services, ActorRuntimeSiloOptions options, bool useDefaultFolder = true)
     {
         IReadOnlyList<ComponentDefinition> definitions;
         string source;
@@ -32,13 +35,17 @@ internal static class SiloComponents
         else if (options.ResourcesPaths is { Count: > 0 } paths)
         {
             // Named explicitly: a broken file is the caller's mistake and stops start-up.
-            definitions = Load(paths);
+            definitions = ResourceLoader.LoadForAllApps(paths, ComponentTypes.From(services));
             source = string.Join(", ", paths);
         }
         else if (Registered(services) is { } registered)
         {
             definitions = registered;
             source = "the registered component list";
+        }
+        else if (!useDefaultFolder)
+        {
+            return Resolved.None;
         }
         else
         {
@@ -47,41 +54,29 @@ internal static class SiloComponents
             try
             {
                 folder = EmbeddedDefaults.EnsureDefaultComponentsIn(ActorRuntimeHome.Resolve());
-                definitions = Load([folder]);
+                definitions = ResourceLoader.LoadForAllApps([folder], ComponentTypes.From(services));
             }
             catch (Exception e) when (e is ComponentConfigurationException or IOException or UnauthorizedAccessException)
             {
                 // Not asked for by name: a problem here must not stop a silo that may never use grain state.
-                return new Resolved([], null, $"the default components in {folder} could not be loaded: {e.Message}", false);
+                return new Resolved([], [], null, $"the default components in {folder} could not be loaded: {e.Message}", false);
             }
         }
 
         var stores = definitions
-            .Where(d => d.Category == "state" && StateStoreFactory.IsSupported(d.Type))
+            .Where(d => d.Category == "state")
             .DistinctBy(d => d.Name, StringComparer.Ordinal)
             .ToList();
         var marked = stores.Where(d => d.GetMetadata().GetBool("actorStateStore", false)).ToList();
-        if (marked.Count > 0) return new Resolved(stores, marked[0], null, explicitly);
-        if (stores.Count == 1) return new Resolved(stores, stores[0], null, explicitly);
+        if (marked.Count > 0) return new Resolved(definitions, stores, marked[0], null, explicitly);
+        if (stores.Count == 1) return new Resolved(definitions, stores, stores[0], null, explicitly);
         var problem = stores.Count == 0
             ? $"no state store component in {source}"
             : $"none of the state stores in {source} ({string.Join(", ", stores.Select(s => s.Name))}) sets actorStateStore: \"true\"";
-        return new Resolved(stores, null, problem, explicitly);
+        return new Resolved(definitions, stores, null, problem, explicitly);
     }
 
     private static IReadOnlyList<ComponentDefinition>? Registered(IServiceCollection services) =>
         services.LastOrDefault(d => d.ServiceType == typeof(IReadOnlyList<ComponentDefinition>) && !d.IsKeyedService && d.ImplementationInstance is not null)
             ?.ImplementationInstance as IReadOnlyList<ComponentDefinition>;
-
-    /// <summary>Every component in the folders, whatever app it is scoped to (a silo's grains act for all apps).</summary>
-    private static List<ComponentDefinition> Load(IReadOnlyList<string> paths)
-    {
-        var result = new List<ComponentDefinition>();
-        foreach (var doc in ResourceLoader.LoadDocuments(paths).Where(d => d.IsComponent))
-        {
-            var component = ResourceLoader.ParseComponent(doc);
-            if (component.Category == "state") result.Add(component);
-        }
-        return result;
-    }
 }

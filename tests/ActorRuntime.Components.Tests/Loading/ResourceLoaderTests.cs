@@ -1,3 +1,6 @@
+using ActorRuntime.Components;
+using ActorRuntime.Components.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using ActorRuntime.Components.Loading;
 using ActorRuntime.Components.Model;
 
@@ -428,16 +431,39 @@ public sealed class ResourceLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Registered_types_are_known()
+    public void Types_registered_in_a_host_are_known_to_its_loader()
     {
         var type = "pubsub.loader-test-" + Guid.NewGuid().ToString("N")[..6];
         _dir.Write("a.yaml", Component("ps", type));
         Assert.Throws<ComponentConfigurationException>(() => Load());
-        KnownComponentTypes.Register(type);
-        Assert.Equal(type, Assert.Single(Load()).Type);
-        Assert.True(KnownComponentTypes.IsKnown(type.ToUpperInvariant()));
-        Assert.Contains("state.sqlite", KnownComponentTypes.All);
-        Assert.Throws<ArgumentException>(() => KnownComponentTypes.Register("nodot"));
+
+        var services = new ServiceCollection().AddBuiltInComponentTypes()
+            .AddComponentType<TestPubSub>(type, c => new TestPubSub(c.Metadata.GetRequiredString("topicPrefix")));
+        var types = ComponentTypes.From(services);
+        Assert.Equal(type, Assert.Single(ResourceLoader.Load([_dir.Path], "app", processNamespace: "", types: types).Components).Type);
+        Assert.True(types.IsKnown(type.ToUpperInvariant()));
+        Assert.Contains("state.sqlite", types.All);
+        Assert.False(ComponentTypes.BuiltIn.IsKnown(type));
+
+        // The factory validates metadata: a missing field names the file, component and field.
+        var definition = ResourceLoader.LoadComponents([_dir.Path], "app", types).Single();
+        var e = Assert.Throws<ComponentConfigurationException>(() => new ComponentCatalog(types).Add(definition));
+        Assert.Equal("topicPrefix", e.Field);
+        Assert.Equal("ps", e.ComponentName);
+    }
+
+    [Theory]
+    [InlineData("nodot")]
+    [InlineData("state.")]
+    [InlineData("notacategory.thing")]
+    public void A_type_must_name_one_of_Daprs_building_blocks(string type) =>
+        Assert.Throws<ArgumentException>(() => new ServiceCollection().AddComponentType<TestPubSub>(type, _ => new TestPubSub("")));
+
+    private sealed class TestPubSub(string prefix) : IComponent
+    {
+        public string Prefix { get; } = prefix;
+        public Task InitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     [Theory]

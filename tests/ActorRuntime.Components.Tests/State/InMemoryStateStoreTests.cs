@@ -11,5 +11,5 @@ public sealed class InMemoryStateStoreTests : StateStoreContractTests
 
     [Fact]
     public void IsBuiltByTheFactory() =>
-        Assert.IsType<InMemoryStateStore>(StateStoreFactory.Create(TestServers.Component("state.in-memory")));
+        Assert.IsType<InMemoryStateStore>(ActorRuntime.Components.Hosting.ComponentTypes.BuiltIn.Create(TestServers.Component("state.in-memory")));
 }

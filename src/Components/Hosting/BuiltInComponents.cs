@@ -1,0 +1,19 @@
+using ActorRuntime.Components.State.Stores;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ActorRuntime.Components.Hosting;
+
+/// <summary>
+/// The component types every ActorRuntime process can build: one line per type. A new type lives in its building
+/// block's folder (e.g. <c>State/Stores</c>) and is added here; nothing else changes.
+/// </summary>
+public sealed class BuiltInComponents
+{
+    internal static void Register(IServiceCollection services)
+    {
+        services.AddStateStore("state.in-memory", c => new InMemoryStateStore(c.Definition));
+        services.AddStateStore("state.sqlite", c => new SqliteStateStore(c.Definition));
+        services.AddStateStore("state.redis", c => new RedisStateStore(c.Definition));
+        services.AddStateStore("state.postgresql", c => new PostgresStateStore(c.Definition));
+    }
+}
