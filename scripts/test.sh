@@ -14,19 +14,36 @@ dotnet build ActorRuntime.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 export ACTORRT_BIN="$repo/src/Cli/bin/Release/net10.0"
 
 status=0
-summary="$(mktemp)"
+results="$(mktemp -d)"
+broken=()
 for project in tests/*/*.Tests.csproj; do
   name="$(basename "$project" .csproj)"
   echo "▶ $name"
-  if ! dotnet test "$project" -c Release --no-build -nologo --blame-hang-timeout 10m \
-      --results-directory "$repo/artifacts/test-results/$name" 2>&1 | tee -a "$summary"; then
+  code=0
+  dotnet test "$project" -c Release --no-build -nologo --blame-hang-timeout 10m \
+      --results-directory "$repo/artifacts/test-results/$name" 2>&1 | tee "$results/$name.log" || code=$?
+  [ "$code" -ne 0 ] && status=1
+  line="$(grep -E '^(Passed|Failed)!' "$results/$name.log" | tail -n 1 || true)"
+  # A suite that crashed or hung prints no closing line (or one that hides the abort): it counts as failed, by name.
+  if [ -z "$line" ] || { [ "$code" -ne 0 ] && ! grep -qE 'Failed: *[1-9]' <<<"$line"; }; then
+    broken+=("$name")
     status=1
   fi
 done
 
+echo
+echo "Suites:"
+for log in "$results"/*.log; do
+  name="$(basename "$log" .log)"
+  line="$(grep -E '^(Passed|Failed)!' "$log" | tail -n 1 | sed -E 's/, Duration.*//; s/  +/ /g' || true)"
+  printf '  %-40s %s\n' "$name" "${line:-no result: crashed or hung}"
+done
+[ "${#broken[@]}" -gt 0 ] && echo "Crashed, hung or aborted (each counted as one failure): ${broken[*]}"
+
 # One closing line for the whole run, summed over every suite's "Passed!/Failed!" line.
-read -r passed failed skipped < <(grep -E '^(Passed|Failed)!' "$summary" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
+read -r passed failed skipped < <(cat "$results"/*.log | grep -E '^(Passed|Failed)!' | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
   | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
-rm -f "$summary"
+failed=$((failed + ${#broken[@]}))
+rm -rf "$results"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -38,6 +38,9 @@ public sealed class CommandLine
             if (eq < 0 || !arg.StartsWith('-'))
             {
                 if (spec.IsSwitch) value = "true";
+                else if (i + 1 < args.Count && args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    // "--app-id --app-port 3000" is a forgotten value, not an app called "--app-port".
+                    throw new UsageException($"flag needs a value: {flag} (got the flag {args[i + 1]}; write {flag}={args[i + 1]} if that is the value)");
                 else if (i + 1 < args.Count) value = args[++i];
                 else throw new UsageException($"flag needs a value: {flag}");
             }
