@@ -14,7 +14,6 @@ namespace ActorRuntime.EndToEnd.Tests.Actors;
 [Collection(ActorCollection.Name)]
 public sealed class NodeActorTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan NpmTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan NodeTimeout = TimeSpan.FromMinutes(4);
 
     [Fact(Timeout = 600_000)]
@@ -23,7 +22,7 @@ public sealed class NodeActorTests(ITestOutputHelper output)
         var folder = RepoPaths.NodeTests;
         var script = Path.Combine(folder, "actors.test.mjs");
         Assert.True(File.Exists(script), $"no actors.test.mjs in {folder}");
-        await EnsureNodeModulesAsync(folder);
+        await NodeModules.EnsureAsync(folder, output);
 
         using var sandbox = new RuntimeSandbox();
         await using var csharp = await StartHostAsync(sandbox, "actorhost", cluster: "default");
@@ -63,16 +62,5 @@ public sealed class NodeActorTests(ITestOutputHelper output)
         Assert.True(code == 0, $"node --test failed (exit {code?.ToString() ?? "still running"}):\n{node.Describe()}\n{csharp.Describe()}");
         Assert.Matches(@"pass 5\b", node.Output);
         Assert.Matches(@"fail 0\b", node.Output);
-    }
-
-    private async Task EnsureNodeModulesAsync(string folder)
-    {
-        if (File.Exists(Path.Combine(folder, "node_modules", "@dapr", "dapr", "package.json"))) return;
-        var psi = new System.Diagnostics.ProcessStartInfo("npm") { WorkingDirectory = folder };
-        foreach (var a in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" }) psi.ArgumentList.Add(a);
-        var result = await ChildProcess.RunAsync(psi, NpmTimeout);
-        output.WriteLine(result.Output);
-        Assert.False(result.TimedOut, $"npm ci took longer than {NpmTimeout}:\n{result.Output}");
-        Assert.True(result.ExitCode == 0, $"npm ci failed in {folder} (exit {result.ExitCode}):\n{result.Output}");
     }
 }

@@ -11,16 +11,7 @@ public static class Quickstarts
     public static string Folder(string relative) => Path.Combine(RepoPaths.Root, "samples", "service-invocation", relative);
 
     /// <summary><c>npm ci</c> when <c>node_modules/@dapr/dapr</c> is missing.</summary>
-    public static async Task EnsureNodeModulesAsync(string folder, ITestOutputHelper output)
-    {
-        if (File.Exists(Path.Combine(folder, "node_modules", "@dapr", "dapr", "package.json"))) return;
-        var psi = new ProcessStartInfo("npm") { WorkingDirectory = folder };
-        foreach (var a in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" }) psi.ArgumentList.Add(a);
-        var result = await ChildProcess.RunAsync(psi, TimeSpan.FromMinutes(5));
-        output.WriteLine(result.Output);
-        Assert.False(result.TimedOut, $"npm ci took too long in {folder}:\n{result.Output}");
-        Assert.True(result.ExitCode == 0, $"npm ci failed in {folder} (exit {result.ExitCode}):\n{result.Output}");
-    }
+    public static Task EnsureNodeModulesAsync(string folder, ITestOutputHelper output) => NodeModules.EnsureAsync(folder, output);
 }
 
 /// <summary>

@@ -17,7 +17,6 @@ public sealed class NodeSdkCollection
 [Collection(NodeSdkCollection.Name)]
 public sealed class NodeSdkTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan NpmTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan NodeTimeout = TimeSpan.FromMinutes(4);
 
     [Fact]
@@ -25,7 +24,7 @@ public sealed class NodeSdkTests(ITestOutputHelper output)
     {
         var folder = RepoPaths.NodeTests;
         Assert.True(File.Exists(Path.Combine(folder, "state.test.mjs")), $"no state.test.mjs in {folder}");
-        await EnsureNodeModulesAsync(folder);
+        await NodeModules.EnsureAsync(folder, output);
 
         using var sandbox = new RuntimeSandbox().AddSqlite("statestore");
         await using var runtime = await RuntimeProcess.StartAsync(sandbox);
@@ -49,16 +48,5 @@ public sealed class NodeSdkTests(ITestOutputHelper output)
         Assert.Contains("@dapr/dapr over HTTP", result.Output);
         Assert.Contains("@dapr/dapr over gRPC", result.Output);
         Assert.Matches(@"pass 12\b", result.Output);
-    }
-
-    private async Task EnsureNodeModulesAsync(string folder)
-    {
-        if (File.Exists(Path.Combine(folder, "node_modules", "@dapr", "dapr", "package.json"))) return;
-        var psi = new ProcessStartInfo("npm") { WorkingDirectory = folder };
-        foreach (var a in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" }) psi.ArgumentList.Add(a);
-        var result = await ChildProcess.RunAsync(psi, NpmTimeout);
-        output.WriteLine(result.Output);
-        Assert.False(result.TimedOut, $"npm ci took longer than {NpmTimeout}:\n{result.Output}");
-        Assert.True(result.ExitCode == 0, $"npm ci failed in {folder} (exit {result.ExitCode}):\n{result.Output}");
     }
 }
