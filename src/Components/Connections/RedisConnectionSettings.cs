@@ -18,7 +18,7 @@ public static class RedisConnectionSettings
     /// <summary>
     /// Dapr fields read and validated, but without effect: go-redis connection-pool tuning (StackExchange.Redis keeps one
     /// multiplexed connection per server), Dapr's own retry wrapper (<c>redisMaxRetries</c>; StackExchange.Redis does not
-    /// retry commands), and sentinel credentials (it authenticates to sentinels with <c>redisUsername</c>/<c>redisPassword</c>).
+    /// retry commands), and separate sentinel credentials (its options have none).
     /// </summary>
     public static readonly IReadOnlyList<string> Ignored =
     [
