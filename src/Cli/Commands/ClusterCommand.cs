@@ -18,7 +18,7 @@ internal static class ClusterCommand
         new("store", "postgresql or redis: where membership lives (required)"),
         new("silos", "Number of silo processes (default 3)"),
         new("gateways", "Number of gateway processes, app ids app1..appN (default 1)"),
-        new("connection-string", $"Npgsql connection string or StackExchange.Redis configuration (or env {ConnectionEnvVar})"),
+        new("connection-string", $"postgresql: libpq (host=... user=...), postgres:// URL or Npgsql form; redis: host:port, StackExchange.Redis configuration or redis:// URL (or env {ConnectionEnvVar})"),
         new("cluster-id", "Orleans ClusterId, also names the state file (default actorrt)"),
         new("resources-path", "A folder of component files for every silo and gateway; repeatable (default: a statestore in the --store server)", false, "d", "components-path"),
         new("dapr-http-port", "HTTP port of the first gateway, the next ones count up (default 3500, free ones when taken; 0: free ports)", false, "H"),
@@ -91,6 +91,10 @@ internal static class ClusterCommand
                 (store == ClusterStore.PostgreSql ? "\"Host=127.0.0.1;Port=5440;Username=postgres;Database=actorrt\"" : "127.0.0.1:6390") +
                 " for the servers of scripts/services.sh");
         }
+        // Checked once here; Redis becomes a StackExchange.Redis configuration for the silos, gateways and default component.
+        if (Silo.Hosting.ClusterConnectionStrings.Problem(store == ClusterStore.PostgreSql, connection, "--connection-string") is { } problem)
+            throw new UsageException(problem);
+        if (store == ClusterStore.Redis) connection = Silo.Hosting.ClusterConnectionStrings.RedisConfiguration(connection);
         var silos = cl.GetInt("silos") ?? 3;
         var gateways = cl.GetInt("gateways") ?? 1;
         if (silos is < 1 or > 64) throw new UsageException("--silos must be between 1 and 64");

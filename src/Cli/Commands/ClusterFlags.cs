@@ -8,7 +8,7 @@ internal static class ClusterFlags
     public static readonly IReadOnlyList<FlagSpec> All =
     [
         new("cluster", "localhost (machine-local, SQLite under ~/.actorrt), postgresql or redis (default localhost)"),
-        new("connection-string", "Npgsql connection string (postgresql) or StackExchange.Redis configuration (redis)"),
+        new("connection-string", "postgresql: libpq (host=... user=... dbname=...), postgres:// URL or Npgsql form; redis: host:port, StackExchange.Redis configuration or redis:// URL"),
         new("cluster-id", "Orleans ClusterId (default actorrt)"),
     ];
 

@@ -12,7 +12,7 @@ internal static class DbCommand
     private static readonly IReadOnlyList<FlagSpec> Flags =
     [
         new("store", "postgresql or sqlite"),
-        new("connection-string", "Npgsql connection string, or the SQLite file"),
+        new("connection-string", "PostgreSQL: libpq (host=... user=... dbname=...), postgres:// URL or Npgsql form; SQLite: the file"),
         new("help", "Show this help", true, "h"),
     ];
 
@@ -29,7 +29,12 @@ internal static class DbCommand
         var connection = cl.Get("connection-string") ?? Environment.GetEnvironmentVariable("ACTORRT_CLUSTER_CONNECTION")
             ?? throw new UsageException("--connection-string is required");
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var applied = await ActorRuntimeDatabase.InitializeAsync(store, connection, timeout.Token);
+        IReadOnlyList<string> applied;
+        try { applied = await ActorRuntimeDatabase.InitializeAsync(store, connection, timeout.Token); }
+        catch (ArgumentException e) when (e.InnerException is Components.Connections.ConnectionStringException)
+        {
+            throw new UsageException(e.Message);
+        }
         Console.WriteLine($"✅  Schemas ready: {string.Join(", ", applied)}");
         return 0;
     }

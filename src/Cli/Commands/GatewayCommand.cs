@@ -35,6 +35,9 @@ internal static class GatewayCommand
         var connection = cl.Get("connection-string");
         if (mode is ClusterMode.PostgreSql or ClusterMode.Redis && string.IsNullOrWhiteSpace(connection))
             throw new UsageException($"--connection-string is required with --cluster {cl.Get("cluster")}");
+        if (mode is ClusterMode.PostgreSql or ClusterMode.Redis &&
+            ClusterConnectionStrings.Problem(mode == ClusterMode.PostgreSql, connection, "--connection-string") is { } problem)
+            throw new UsageException(problem);
         var clusterId = cl.Get("cluster-id") ?? "actorrt";
         var home = ActorRuntimeHome.Resolve();
         var resources = run.ResourcesPaths.Count > 0 ? run.ResourcesPaths : [EmbeddedDefaults.EnsureDefaultComponentsIn(home)];
@@ -61,7 +64,7 @@ internal static class GatewayCommand
                         client.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = "actorrt"; });
                         break;
                     case ClusterMode.Redis:
-                        client.UseRedisClustering(connection!);
+                        client.UseRedisClustering(ClusterConnectionStrings.RedisConfiguration(connection!));
                         client.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = "actorrt"; });
                         break;
                     default:

@@ -45,6 +45,9 @@ internal static class SiloCommand
         var options = builder.Configuration.GetSection(ActorRuntimeSiloOptions.SectionName).Get<ActorRuntimeSiloOptions>() ?? new();
         options.Cluster = ClusterFlags.ParseMode(builder.Configuration[ClusterFlags.ConfigurationKeys["cluster"]]);
         options.LocalMachineDatabase ??= Path.Combine(home, "cluster", "membership.db");
+        if (options.Cluster is ClusterMode.PostgreSql or ClusterMode.Redis &&
+            ClusterConnectionStrings.Problem(options.Cluster == ClusterMode.PostgreSql, options.ConnectionString, "--connection-string") is { } problem)
+            throw new UsageException(problem);
 
         var catalog = new ComponentCatalog();
         builder.Services.AddComponentCatalog(catalog);

@@ -10,6 +10,7 @@ public static class PostgresClustering
     public static ISiloBuilder UsePostgresClustering(this ISiloBuilder builder, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        connectionString = Hosting.ClusterConnectionStrings.Postgres(connectionString);
         PostgresClusteringSchema.Apply(connectionString);
         return builder.UseAdoNetClustering(o =>
         {
@@ -21,6 +22,7 @@ public static class PostgresClustering
     public static IClientBuilder UsePostgresClustering(this IClientBuilder builder, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        connectionString = Hosting.ClusterConnectionStrings.Postgres(connectionString);
         PostgresClusteringSchema.Apply(connectionString);
         return builder.UseAdoNetClustering(o =>
         {

@@ -30,8 +30,8 @@ public static class ActorRuntimeDatabase
     };
 
     /// <summary>
-    /// Applies every schema of <paramref name="kind"/>. <paramref name="connectionString"/> is an Npgsql connection
-    /// string for PostgreSQL, and a file path (or a <c>Data Source=...</c> string) for SQLite. Returns the schema names
+    /// Applies every schema of <paramref name="kind"/>. <paramref name="connectionString"/> is a PostgreSQL connection
+    /// string (libpq, URL or Npgsql form, see <see cref="ClusterConnectionStrings"/>), and a file path (or a <c>Data Source=...</c> string) for SQLite. Returns the schema names
     /// applied. Failures are <see cref="InvalidOperationException"/>s whose message says which schema and why.
     /// </summary>
     public static Task<IReadOnlyList<string>> InitializeAsync(ActorRuntimeDatabaseKind kind, string connectionString, CancellationToken cancellationToken = default)
@@ -42,6 +42,7 @@ public static class ActorRuntimeDatabase
             switch (kind)
             {
                 case ActorRuntimeDatabaseKind.PostgreSql:
+                    connectionString = ClusterConnectionStrings.Postgres(connectionString, "--connection-string");
                     PostgresClusteringSchema.Apply(connectionString);
                     cancellationToken.ThrowIfCancellationRequested();
                     PostgresGrainStorageSchema.Apply(connectionString);

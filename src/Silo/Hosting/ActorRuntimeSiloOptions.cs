@@ -51,7 +51,10 @@ public sealed class ActorRuntimeSiloOptions : IValidatableObject
 
     public ClusterMode Cluster { get; set; } = ClusterMode.Localhost;
 
-    /// <summary>Npgsql connection string (PostgreSql) or StackExchange.Redis configuration string (Redis).</summary>
+    /// <summary>
+    /// PostgreSql: libpq (<c>host=... user=... dbname=...</c>), URL (<c>postgres://...</c>) or Npgsql form; Redis: a
+    /// StackExchange.Redis configuration, <c>host:port</c> or <c>redis://</c> URL (see <see cref="ClusterConnectionStrings"/>).
+    /// </summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>Membership database for <see cref="ClusterMode.Localhost"/>.</summary>
@@ -183,6 +186,15 @@ public sealed class ActorRuntimeSiloOptions : IValidatableObject
             yield return new ValidationResult($"a connection string for {Storage.ToString().ToLowerInvariant()} grain storage is required (StorageConnectionString)", [nameof(StorageConnectionString)]);
         if (EffectiveReminders is ReminderStorageKind.PostgreSql or ReminderStorageKind.Redis && string.IsNullOrWhiteSpace(EffectiveRemindersConnectionString))
             yield return new ValidationResult($"a connection string for {EffectiveReminders.ToString().ToLowerInvariant()} reminders is required (RemindersConnectionString)", [nameof(RemindersConnectionString)]);
+        if (Cluster is ClusterMode.PostgreSql or ClusterMode.Redis &&
+            ClusterConnectionStrings.Problem(Cluster == ClusterMode.PostgreSql, ConnectionString, "--connection-string") is { } clusterProblem)
+            yield return new ValidationResult(clusterProblem, [nameof(ConnectionString)]);
+        if (Storage is GrainStorageKind.PostgreSql or GrainStorageKind.Redis &&
+            ClusterConnectionStrings.Problem(Storage == GrainStorageKind.PostgreSql, StorageConnectionString, "--storage-connection-string") is { } storageProblem)
+            yield return new ValidationResult(storageProblem, [nameof(StorageConnectionString)]);
+        if (EffectiveReminders is ReminderStorageKind.PostgreSql or ReminderStorageKind.Redis &&
+            ClusterConnectionStrings.Problem(EffectiveReminders == ReminderStorageKind.PostgreSql, RemindersConnectionString, "--reminders-connection-string") is { } remindersProblem)
+            yield return new ValidationResult(remindersProblem, [nameof(RemindersConnectionString)]);
         if (MinimumReminderPeriod < TimeSpan.Zero)
             yield return new ValidationResult("MinimumReminderPeriod must not be negative", [nameof(MinimumReminderPeriod)]);
         if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _))

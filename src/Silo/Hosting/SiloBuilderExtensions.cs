@@ -42,7 +42,7 @@ public static class SiloBuilderExtensions
                 ConfigureNetwork(silo, options);
                 break;
             case ClusterMode.Redis:
-                silo.UseRedisClustering(options.ConnectionString!);
+                silo.UseRedisClustering(ClusterConnectionStrings.RedisConfiguration(options.ConnectionString!));
                 ConfigureNetwork(silo, options);
                 break;
         }
@@ -114,7 +114,7 @@ public static class SiloBuilderExtensions
                 silo.UsePostgresReminderService(o.EffectiveRemindersConnectionString!);
                 break;
             case ReminderStorageKind.Redis:
-                var configuration = StackExchange.Redis.ConfigurationOptions.Parse(o.EffectiveRemindersConnectionString!);
+                var configuration = ClusterConnectionStrings.Redis(o.EffectiveRemindersConnectionString!);
                 silo.UseRedisReminderService(r => r.ConfigurationOptions = configuration.Clone());
                 break;
             case ReminderStorageKind.Memory:

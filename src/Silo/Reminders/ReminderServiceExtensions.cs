@@ -28,6 +28,7 @@ public static class ReminderServiceExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        connectionString = Hosting.ClusterConnectionStrings.Postgres(connectionString);
         PostgresRemindersSchema.Apply(connectionString);
         return builder.UseAdoNetReminderService((AdoNetReminderTableOptions o) =>
         {

@@ -42,6 +42,7 @@ public static class GrainStorageExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        connectionString = Hosting.ClusterConnectionStrings.Postgres(connectionString);
         PostgresGrainStorageSchema.Apply(connectionString);
         return builder.AddAdoNetGrainStorage(name, (AdoNetGrainStorageOptions o) =>
         {
@@ -60,7 +61,7 @@ public static class GrainStorageExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
-        var parsed = StackExchange.Redis.ConfigurationOptions.Parse(configuration);
+        var parsed = Hosting.ClusterConnectionStrings.Redis(configuration);
         return builder.AddRedisGrainStorage(name, (Orleans.Persistence.RedisStorageOptions o) =>
         {
             o.ConfigurationOptions = parsed.Clone();
