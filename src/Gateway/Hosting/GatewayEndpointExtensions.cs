@@ -23,9 +23,9 @@ public static class GatewayEndpointExtensions
     /// </summary>
     public static WebApplication UseActorRuntimeGateway(this WebApplication app)
     {
-        var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        var endpoints = app.Services.GetRequiredService<GatewayEndpoints>();
         // Read per request: an internal port bound as 0 gets its number once the server has started.
-        app.MapWhen(http => http.Connection.LocalPort == options.InternalPort, inner =>
+        app.MapWhen(http => http.Connection.LocalPort == endpoints.InternalPort, inner =>
         {
             inner.UseMiddleware<TraceContextMiddleware>();
             inner.UseRouting();

@@ -32,6 +32,7 @@ public static class GatewayServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RuntimeReadiness>();
+        services.AddSingleton<GatewayEndpoints>();
         services.AddSingleton<StateService>();
         services.AddSingleton<MetadataService>();
         services.AddHostedService<AppChannelProbe>();

@@ -15,7 +15,7 @@ namespace ActorRuntime.Gateway.NameResolution;
 /// gateway stops. A gateway killed outright drops out when its lease runs out.
 /// </summary>
 internal sealed partial class AppInstanceRegistration(
-    IGrainFactory grains, LocalAppInstance local, RuntimeReadiness readiness, IOptions<GatewayOptions> options,
+    IGrainFactory grains, LocalAppInstance local, RuntimeReadiness readiness, IOptions<GatewayOptions> options, Hosting.GatewayEndpoints endpoints,
     IServer server, IHostApplicationLifetime lifetime, ILogger<AppInstanceRegistration> logger) : BackgroundService
 {
     public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(2);
@@ -49,7 +49,7 @@ internal sealed partial class AppInstanceRegistration(
     private async Task ResolveInternalPortAsync(CancellationToken ct)
     {
         var o = options.Value;
-        if (o.InternalPort != 0) return;
+        if (endpoints.InternalPortKnown) return;
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
             await started.Task.WaitAsync(ct);
@@ -58,7 +58,7 @@ internal sealed partial class AppInstanceRegistration(
             .Where(p => p != o.HttpPort && p != o.GrpcPort)
             .ToList() ?? [];
         if (ports.Count == 0) throw new InvalidOperationException("the gateway's internal port is not among the server's addresses");
-        o.InternalPort = ports[0];
+        endpoints.SetInternalPort(ports[0]);
     }
 
     /// <summary>Wakes on the timer, or early when the app's state changes, so registration follows readiness quickly.</summary>
