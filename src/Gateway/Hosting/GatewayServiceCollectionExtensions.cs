@@ -33,6 +33,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RuntimeReadiness>();
         services.AddSingleton<StateService>();
+        services.AddSingleton<StatePolicies>();
         services.AddSingleton<MetadataService>();
         services.AddHostedService<AppChannelProbe>();
         services.AddHostedService<ReadinessTracker>();
@@ -49,6 +50,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<InvocationPolicies>();
         services.AddSingleton<InvocationHandler>();
         services.AddSingleton<ActorService>();
+        services.AddSingleton<ActorCallPolicies>();
+        services.AddSingleton<ActorAppDelivery>();
         services.AddHostedService<ActorHostConfigLoader>();
         services.AddHostedService<InProcessActorHost>();
 
