@@ -34,6 +34,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<RuntimeReadiness>();
         services.AddSingleton<StateService>();
         services.AddSingleton<StatePolicies>();
+        services.AddSingleton<InboundDelivery>();
         services.AddSingleton<MetadataService>();
         services.AddHostedService<AppChannelProbe>();
         services.AddHostedService<ReadinessTracker>();
