@@ -36,6 +36,12 @@ public static class InternalActorApi
         var headers = http.Request.Headers
             .Where(h => !HttpForwarding.IsHopByHop(h.Key) && !h.Key.StartsWith(':') && !IsContentHeader(h.Key) && !h.Key.Equals("Host", StringComparison.OrdinalIgnoreCase))
             .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? ""))).ToList();
+        if (http.Items[Http.TraceContextMiddleware.ItemKey] is string traceparent)
+        {
+            // The trace context as this gateway continues it, as for invocations.
+            headers.RemoveAll(h => h.Key.Equals(Http.TraceContextMiddleware.TraceParent, StringComparison.OrdinalIgnoreCase));
+            headers.Add(new(Http.TraceContextMiddleware.TraceParent, traceparent));
+        }
 
         ActorAnswer answer;
         try

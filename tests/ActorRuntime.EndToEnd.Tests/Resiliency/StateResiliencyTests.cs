@@ -17,6 +17,7 @@ public sealed class StateResiliencyTests(ITestOutputHelper log) : IAsyncLifetime
 {
     private const string Slow = "pgslow";
     private const string Breaker = "pgbreaker";
+    private const string Defaulted = "pgdefault";
 
     private const string Resiliency = $"""
         apiVersion: dapr.io/v1alpha1
@@ -27,6 +28,7 @@ public sealed class StateResiliencyTests(ITestOutputHelper log) : IAsyncLifetime
           policies:
             timeouts:
               storeTimeout: 2s
+              DefaultStatestoreComponentOutboundTimeoutPolicy: 1s
             retries:
               twiceQuick:
                 policy: constant
@@ -56,7 +58,7 @@ public sealed class StateResiliencyTests(ITestOutputHelper log) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await ExternalServices.EnsurePostgresAsync();
-        _sandbox.AddPostgres(Slow).AddPostgres(Breaker);
+        _sandbox.AddPostgres(Slow).AddPostgres(Breaker).AddPostgres(Defaulted);
         await File.WriteAllTextAsync(Path.Combine(_sandbox.Resources, "resiliency.yaml"), Resiliency);
         _runtime = await RuntimeProcess.StartAsync(_sandbox);
         _state = new StateHttp(_runtime.Http);
@@ -190,5 +192,16 @@ public sealed class StateResiliencyTests(ITestOutputHelper log) : IAsyncLifetime
         while (saved.Status != HttpStatusCode.NoContent && DateTime.UtcNow < deadline);
         Assert.Equal(HttpStatusCode.NoContent, saved.Status);
         Assert.Equal("\"back\"", (await _state.GetExistingAsync(Breaker, key)).Body);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_store_without_a_target_gets_the_reserved_default_statestore_timeout()
+    {
+        await using (await LockTableAsync(Defaulted))
+        {
+            var read = await GetAsync(Defaulted, Keys.New("fresh"));
+            AssertError(read, "ERR_STATE_GET", "timed out after 1000ms");
+            Assert.True(read.Took < TimeSpan.FromSeconds(5), $"the default 1 s timeout should cut the read: {read.Took.TotalMilliseconds:0} ms");
+        }
     }
 }
