@@ -24,25 +24,27 @@ public sealed class StatePolicies(ResiliencyRegistry registry)
     public const string ComponentKind = "state";
 
     /// <summary>A read: retried on any failure.</summary>
-    public async ValueTask<T> ReadAsync<T>(string store, Func<CancellationToken, ValueTask<T>> read, CancellationToken ct)
+    public ValueTask<T> ReadAsync<T>(string store, Func<CancellationToken, ValueTask<T>> read, CancellationToken ct)
     {
         var policy = Policy(store);
-        if (policy.IsNoOp) return await read(ct); // the common case stays as it was: no wrapping, no allocation
-        return await policy.ExecuteAsync(c => read(c).AsTask(), null, static e => e is not OperationCanceledException, PolicyParts.All, ct);
+        // The common case stays as it was: the grain call itself, no wrapper.
+        return policy.IsNoOp
+            ? read(ct)
+            : new(policy.ExecuteAsync(c => read(c).AsTask(), null, static e => e is not OperationCanceledException, PolicyParts.All, ct));
     }
 
     /// <summary>A write or transaction: a store error is a failure, retried only when <paramref name="conditional"/> is false.</summary>
-    public async ValueTask<StateOutcome> WriteAsync(string store, bool conditional, Func<CancellationToken, ValueTask<StateOutcome>> write, CancellationToken ct)
+    public ValueTask<StateOutcome> WriteAsync(string store, bool conditional, Func<CancellationToken, ValueTask<StateOutcome>> write, CancellationToken ct)
     {
         var policy = Policy(store);
-        if (policy.IsNoOp) return await write(ct);
-        return await policy.ExecuteAsync(c => write(c).AsTask(),
+        if (policy.IsNoOp) return write(ct);
+        return new(policy.ExecuteAsync(c => write(c).AsTask(),
             o => o.Status switch
             {
                 StateOutcomeStatus.Ok or StateOutcomeStatus.ETagMismatch or StateOutcomeStatus.ETagInvalid or StateOutcomeStatus.TooManyOperations => AttemptOutcome.Success,
                 _ => conditional ? AttemptOutcome.PermanentFailure : AttemptOutcome.Failure,
             },
-            e => !conditional && e is not OperationCanceledException, PolicyParts.All, ct);
+            e => !conditional && e is not OperationCanceledException, PolicyParts.All, ct));
     }
 
     /// <summary>True when sending the write again could report a conflict for a write that had in fact succeeded.</summary>
