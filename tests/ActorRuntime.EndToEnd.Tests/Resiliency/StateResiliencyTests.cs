@@ -147,6 +147,17 @@ public sealed class StateResiliencyTests(ITestOutputHelper log) : IAsyncLifetime
             Assert.True(read.Took >= TimeSpan.FromSeconds(5.5), $"3 attempts of 2 s expected, the read took {read.Took.TotalMilliseconds:0} ms");
             Assert.True(read.Took < TimeSpan.FromSeconds(15), $"the read took {read.Took.TotalMilliseconds:0} ms");
 
+            // A transaction without ETags is retried like a read; its error keeps its own code.
+            var transaction = await TimedAsync(ct => _runtime.Http.PostAsync($"/v1.0/state/{Slow}/transaction", StateHttp.Json(
+                """{"operations":[{"operation":"upsert","request":{"key":"tx-k","value":"v"}}]}"""), ct), "transaction");
+            AssertError(transaction, "ERR_STATE_TRANSACTION", "timed out");
+            Assert.True(transaction.Took >= TimeSpan.FromSeconds(5.5), $"3 attempts of 2 s expected, the transaction took {transaction.Took.TotalMilliseconds:0} ms");
+
+            // A bulk get reports the timeout per key, in a 200.
+            var bulk = await TimedAsync(ct => _runtime.Http.PostAsync($"/v1.0/state/{Slow}/bulk", StateHttp.Json($$"""{"keys":["{{Keys.New("b")}}"]}"""), ct), "bulk get");
+            Assert.Equal(HttpStatusCode.OK, bulk.Status);
+            Assert.Contains("timed out", (string?)JsonNode.Parse(bulk.Body)![0]!["error"]);
+
             // A write with an ETag is tried once: a retry after a timed-out attempt could turn its success into a 409.
             var write = await SaveAsync(Slow, versioned, "v2", etag);
             AssertError(write, "ERR_STATE_SAVE", "timed out");
