@@ -7,7 +7,7 @@ namespace ActorRuntime.Components.Resiliency;
 public sealed class CircuitBreakerOpenException : Exception
 {
     public CircuitBreakerOpenException(string policyName, string target)
-        : base($"circuit breaker '{policyName}' for '{target}' is open: the call was not attempted")
+        : base($"circuit breaker '{policyName}' for {target} is open: the call was not attempted")
     {
         PolicyName = policyName;
         Target = target;
@@ -16,6 +16,6 @@ public sealed class CircuitBreakerOpenException : Exception
     /// <summary>Name of the circuit breaker policy (as written in the Resiliency resource).</summary>
     public string PolicyName { get; }
 
-    /// <summary>The app, actor or component the breaker protects.</summary>
+    /// <summary>The app, actor or component the breaker protects, as messages name it (e.g. <c>app 'b'</c>).</summary>
     public string Target { get; }
 }

@@ -29,8 +29,15 @@ public sealed class ResiliencyPolicy
         IsNoOp = policies.Timeout is null && policies.Retry is null && breaker is null && typeBreaker is null;
     }
 
-    /// <summary>True when no timeout, retry or breaker applies: callers may skip <see cref="ExecuteAsync{T}"/> entirely.</summary>
+    /// <summary>True when no timeout, retry or breaker applies: callers may skip <see cref="ExecuteAsync{T}(Func{CancellationToken, Task{T}}, Func{T, bool}?, Func{Exception, bool}?, CancellationToken)"/> entirely.</summary>
     public bool IsNoOp { get; }
+
+    /// <summary>True when none of <paramref name="parts"/> is configured for this target.</summary>
+    public bool IsNoOpFor(PolicyParts parts) =>
+        IsNoOp
+        || ((parts & PolicyParts.Timeout) == 0 || Policies.Timeout is null)
+        && ((parts & PolicyParts.Retry) == 0 || Policies.Retry is null)
+        && ((parts & PolicyParts.CircuitBreaker) == 0 || (_breaker is null && _typeBreaker is null));
 
     /// <summary>The resolved settings (for logs and diagnostics).</summary>
     public ResolvedPolicies Policies { get; }
@@ -52,19 +59,38 @@ public sealed class ResiliencyPolicy
     public Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> op, Func<T, bool>? isFailure, Func<Exception, bool>? retryable, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(op);
-        return IsNoOp ? op(ct) : ExecuteCoreAsync(op, isFailure, retryable, ct);
+        return IsNoOp ? op(ct) : ExecuteCoreAsync(op, Classify(isFailure), retryable, PolicyParts.All, ct);
     }
 
-    /// <summary>Like <see cref="ExecuteAsync{T}"/> for an operation without a result.</summary>
+    /// <summary>Like <see cref="ExecuteAsync{T}(Func{CancellationToken, Task{T}}, Func{T, bool}?, Func{Exception, bool}?, CancellationToken)"/>
+    /// for an operation without a result.</summary>
     public Task ExecuteAsync(Func<CancellationToken, Task> op, Func<Exception, bool>? retryable, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(op);
-        return IsNoOp ? op(ct) : ExecuteCoreAsync(async t => { await op(t).ConfigureAwait(false); return true; }, null, retryable, ct);
+        return IsNoOp ? op(ct) : ExecuteCoreAsync(async t => { await op(t).ConfigureAwait(false); return true; }, null, retryable, PolicyParts.All, ct);
     }
 
-    private async Task<T> ExecuteCoreAsync<T>(Func<CancellationToken, Task<T>> op, Func<T, bool>? isFailure, Func<Exception, bool>? retryable, CancellationToken ct)
+    /// <summary>
+    /// The general form: only <paramref name="parts"/> of the policy apply, and <paramref name="classify"/> tells a
+    /// success from a retryable failure and from a permanent one (counted, but returned without a retry).
+    /// </summary>
+    public Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> op, Func<T, AttemptOutcome>? classify, Func<Exception, bool>? retryable,
+        PolicyParts parts, CancellationToken ct)
     {
-        var retry = Policies.Retry;
+        ArgumentNullException.ThrowIfNull(op);
+        return IsNoOpFor(parts) ? op(ct) : ExecuteCoreAsync(op, classify, retryable, parts, ct);
+    }
+
+    private static Func<T, AttemptOutcome>? Classify<T>(Func<T, bool>? isFailure) =>
+        isFailure is null ? null : r => isFailure(r) ? AttemptOutcome.Failure : AttemptOutcome.Success;
+
+    private async Task<T> ExecuteCoreAsync<T>(Func<CancellationToken, Task<T>> op, Func<T, AttemptOutcome>? classify, Func<Exception, bool>? retryable,
+        PolicyParts parts, CancellationToken ct)
+    {
+        var retry = (parts & PolicyParts.Retry) != 0 ? Policies.Retry : null;
+        var timeout = (parts & PolicyParts.Timeout) != 0 ? Policies.Timeout : null;
+        var breaker = (parts & PolicyParts.CircuitBreaker) != 0 ? _breaker : null;
+        var typeBreaker = (parts & PolicyParts.CircuitBreaker) != 0 ? _typeBreaker : null;
         var backoff = retry is null ? default : new RetryBackoff(retry);
         var retries = 0;
         var hasFailedResult = false;
@@ -72,7 +98,7 @@ public sealed class ResiliencyPolicy
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            if (!TryEnter(out var generation, out var typeGeneration, out var rejectedBy))
+            if (!TryEnter(breaker, typeBreaker, out var generation, out var typeGeneration, out var rejectedBy))
             {
                 if (hasFailedResult) return lastResult;
                 throw new CircuitBreakerOpenException(rejectedBy!.Definition.Name, Policies.Target);
@@ -81,25 +107,22 @@ public sealed class ResiliencyPolicy
             ExceptionDispatchInfo? error = null;
             try
             {
-                var result = await RunAttemptAsync(op, ct).ConfigureAwait(false);
-                if (isFailure is null || !isFailure(result))
-                {
-                    Report(generation, typeGeneration, success: true);
-                    return result;
-                }
-                Report(generation, typeGeneration, success: false);
+                var result = await RunAttemptAsync(op, timeout, ct).ConfigureAwait(false);
+                var outcome = classify?.Invoke(result) ?? AttemptOutcome.Success;
+                Report(breaker, typeBreaker, generation, typeGeneration, success: outcome == AttemptOutcome.Success);
+                if (outcome != AttemptOutcome.Failure) return result;
                 lastResult = result;
                 hasFailedResult = true;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                _breaker?.OnIgnored(generation);
-                _typeBreaker?.OnIgnored(typeGeneration);
+                breaker?.OnIgnored(generation);
+                typeBreaker?.OnIgnored(typeGeneration);
                 throw;
             }
             catch (Exception e)
             {
-                Report(generation, typeGeneration, success: false);
+                Report(breaker, typeBreaker, generation, typeGeneration, success: false);
                 if (retryable is not null && !retryable(e)) throw;
                 error = ExceptionDispatchInfo.Capture(e);
                 hasFailedResult = false;
@@ -116,9 +139,9 @@ public sealed class ResiliencyPolicy
         }
     }
 
-    private async Task<T> RunAttemptAsync<T>(Func<CancellationToken, Task<T>> op, CancellationToken ct)
+    private async Task<T> RunAttemptAsync<T>(Func<CancellationToken, Task<T>> op, TimeSpan? limit, CancellationToken ct)
     {
-        if (Policies.Timeout is not { } timeout) return await op(ct).ConfigureAwait(false);
+        if (limit is not { } timeout) return await op(ct).ConfigureAwait(false);
 
         using var timeoutCts = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
@@ -137,35 +160,35 @@ public sealed class ResiliencyPolicy
         }
     }
 
-    private bool TryEnter(out long generation, out long typeGeneration, out CircuitBreaker? rejectedBy)
+    private static bool TryEnter(CircuitBreaker? breaker, CircuitBreaker? typeBreaker, out long generation, out long typeGeneration, out CircuitBreaker? rejectedBy)
     {
         generation = typeGeneration = 0;
         rejectedBy = null;
-        if (_typeBreaker is not null && !_typeBreaker.TryEnter(out typeGeneration))
+        if (typeBreaker is not null && !typeBreaker.TryEnter(out typeGeneration))
         {
-            rejectedBy = _typeBreaker;
+            rejectedBy = typeBreaker;
             return false;
         }
-        if (_breaker is not null && !_breaker.TryEnter(out generation))
+        if (breaker is not null && !breaker.TryEnter(out generation))
         {
-            _typeBreaker?.OnIgnored(typeGeneration);
-            rejectedBy = _breaker;
+            typeBreaker?.OnIgnored(typeGeneration);
+            rejectedBy = breaker;
             return false;
         }
         return true;
     }
 
-    private void Report(long generation, long typeGeneration, bool success)
+    private static void Report(CircuitBreaker? breaker, CircuitBreaker? typeBreaker, long generation, long typeGeneration, bool success)
     {
         if (success)
         {
-            _breaker?.OnSuccess(generation);
-            _typeBreaker?.OnSuccess(typeGeneration);
+            breaker?.OnSuccess(generation);
+            typeBreaker?.OnSuccess(typeGeneration);
         }
         else
         {
-            _breaker?.OnFailure(generation);
-            _typeBreaker?.OnFailure(typeGeneration);
+            breaker?.OnFailure(generation);
+            typeBreaker?.OnFailure(typeGeneration);
         }
     }
 }

@@ -25,6 +25,7 @@ public sealed class ResiliencyRegistry
     private readonly BoundedCache<string, ResiliencyPolicy> _appBreakers = new(AppCacheSize, StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ActorTypePolicies> _actors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Name, string Kind, ResiliencyDirection Direction), ResiliencyPolicy> _components = new();
+    private readonly ConcurrentDictionary<string, ResiliencyPolicy> _builtIns = new(StringComparer.Ordinal);
 
     private ResiliencyRegistry(ResiliencyConfiguration configuration, TimeProvider time)
     {
@@ -118,6 +119,31 @@ public sealed class ResiliencyRegistry
         }, this);
     }
 
+    /// <summary>
+    /// A Dapr built-in retry (<see cref="BuiltInRetries"/>), overridden by a retry policy of the same name if the
+    /// resources define one. Retry only: no timeout, no breaker. Applies even when no Resiliency resource exists.
+    /// </summary>
+    public ResiliencyPolicy ForBuiltIn(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _builtIns.GetOrAdd(name, static (n, self) => BuiltInRetries.Resolve(n, self.Configuration.Retries) is { } retry
+            ? new ResiliencyPolicy(new ResolvedPolicies($"built-in '{n}'", null, retry, null), null, null, self._time)
+            : ResiliencyPolicy.NoOp, this);
+    }
+
+    /// <summary>
+    /// Dapr's actor post-lock policy: only the timeout of the actor type's policy, applied where the hosting runtime
+    /// hands a call to its app (after the turn lock). Stateless, one per type, so it keeps no per-id breaker state.
+    /// </summary>
+    public ResiliencyPolicy ForActorPostLock(string actorType)
+    {
+        ArgumentNullException.ThrowIfNull(actorType);
+        if (Configuration.IsEmpty) return ResiliencyPolicy.NoOp;
+        if (!_actors.TryGetValue(actorType, out var type))
+            type = _actors.GetOrAdd(actorType, static (t, self) => new ActorTypePolicies(self, t), this);
+        return type.PostLock;
+    }
+
     /// <summary>The resolved policies and breaker state of one actor type.</summary>
     private sealed class ActorTypePolicies
     {
@@ -129,13 +155,19 @@ public sealed class ResiliencyRegistry
         private readonly CircuitBreaker? _typeBreaker;
         private readonly BoundedCache<string, ResiliencyPolicy>? _ids;
 
+        /// <summary>The timeout alone (or the no-op policy).</summary>
+        public ResiliencyPolicy PostLock { get; }
+
         public ActorTypePolicies(ResiliencyRegistry registry, string actorType)
         {
             _registry = registry;
             _actorType = actorType;
             var target = registry.Configuration.Actors.GetValueOrDefault(actorType);
             _policies = registry.Configuration.Resolve($"actor type '{actorType}'", target?.Policies, DefaultPolicyNames.ForActor);
-            _scope = target?.Scope ?? ActorCircuitBreakerScope.Id;
+            // A type without a target of its own gets the default breaker for the whole type, as in daprd.
+            _scope = target?.Scope ?? ActorCircuitBreakerScope.Type;
+            PostLock = _policies.Timeout is null ? ResiliencyPolicy.NoOp
+                : new ResiliencyPolicy(new ResolvedPolicies(_policies.Target, _policies.Timeout, null, null), null, null, registry._time);
             if (_policies.IsEmpty)
             {
                 _shared = ResiliencyPolicy.NoOp;

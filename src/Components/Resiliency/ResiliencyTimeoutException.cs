@@ -7,13 +7,13 @@ namespace ActorRuntime.Components.Resiliency;
 public sealed class ResiliencyTimeoutException : TimeoutException
 {
     public ResiliencyTimeoutException(string target, TimeSpan timeout)
-        : base($"call to '{target}' timed out after {timeout.TotalMilliseconds:0.###}ms (resiliency timeout policy)")
+        : base($"call to {target} timed out after {timeout.TotalMilliseconds:0.###}ms (resiliency timeout policy)")
     {
         Target = target;
         Timeout = timeout;
     }
 
-    /// <summary>The app, actor or component that was called.</summary>
+    /// <summary>The app, actor or component that was called, as messages name it (e.g. <c>component 'store' (outbound)</c>).</summary>
     public string Target { get; }
 
     /// <summary>The per-attempt limit that was exceeded.</summary>

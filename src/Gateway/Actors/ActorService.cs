@@ -17,15 +17,22 @@ namespace ActorRuntime.Gateway.Actors;
 /// (<see cref="DaprActorAttribute"/>, in any silo of the cluster) go to that grain instead.
 /// </summary>
 public sealed class ActorService(IGrainFactory grains, ComponentRegistry components, LocalAppInstance local, TimeProvider time, IOptions<GatewayOptions> options,
-    IClusterManifestProvider? manifests = null)
+    ActorCallPolicies policies, State.StatePolicies statePolicies, IClusterManifestProvider? manifests = null)
 {
     private readonly string _appId = options.Value.AppId;
     private readonly NativeActorTypes? _native = manifests is null ? null : new NativeActorTypes(manifests);
 
-    public Task<ActorAnswer> InvokeAsync(string type, string id, ActorCall call) =>
-        _native?.Contains(type) == true
-            ? NativeActorTypes.Grain(grains, type, id).InvokeJson(call.Method, call.Body)
-            : Actor(type, id).Invoke(call);
+    /// <summary>A method call under this app's resiliency for the actor type (<see cref="ActorCallPolicies"/>).</summary>
+    public Task<ActorAnswer> InvokeAsync(string type, string id, ActorCall call, CancellationToken ct = default)
+    {
+        if (_native?.Contains(type) == true)
+            return policies.InvokeNativeAsync(type, id, c => NativeActorTypes.Grain(grains, type, id).InvokeJson(call.Method, call.Body).WaitAsync(c), ct);
+        // Only a timer or reminder fire may carry the callback mark: a caller cannot borrow the hosting side's policy.
+        if (call.Headers.Any(h => h.Key.Equals(ActorHttpMessages.CallbackHeader, StringComparison.OrdinalIgnoreCase)))
+            call = call with { Headers = [.. call.Headers.Where(h => !h.Key.Equals(ActorHttpMessages.CallbackHeader, StringComparison.OrdinalIgnoreCase))] };
+        var actor = Actor(type, id);
+        return policies.InvokeAsync(type, id, _ => actor.Invoke(call), ct);
+    }
 
     /// <summary>The app's answer as the caller should see it: 2xx and actor-exception answers pass; others become Dapr's error.</summary>
     public static DaprError? ErrorOf(ActorAnswer answer)
@@ -43,7 +50,7 @@ public sealed class ActorService(IGrainFactory grains, ComponentRegistry compone
     public async Task<StateEntry?> GetStateAsync(string type, string id, string key, CancellationToken ct)
     {
         var (instance, stored) = StateKey(type, id, key);
-        try { return await grains.KeyGrain(instance, stored).Get(ct); }
+        try { return await statePolicies.ReadAsync(components.ActorStateStoreName!, c => grains.KeyGrain(instance, stored).Get(c), ct); }
         catch (Exception ex) when (ex is not OperationCanceledException and not DaprApiException) { throw DaprErrors.ActorStateGet(ex.Message).ToException(); }
     }
 
@@ -62,7 +69,9 @@ public sealed class ActorService(IGrainFactory grains, ComponentRegistry compone
         }
         if (instance is null) return;
         StateOutcome outcome;
-        try { outcome = await grains.GetGrain<IStateStoreGrain>(instance).ExecuteTransaction(ops, ct); }
+        // Actor state writes carry no ETag: the actor's turn orders them, so a retried transaction is safe.
+        var grain = grains.GetGrain<IStateStoreGrain>(instance);
+        try { outcome = await statePolicies.WriteAsync(components.ActorStateStoreName!, conditional: false, c => grain.ExecuteTransaction(ops, c), ct); }
         catch (Exception ex) when (ex is not OperationCanceledException) { throw DaprErrors.ActorStateTransaction(ex.Message).ToException(); }
         if (outcome.Status != StateOutcomeStatus.Ok) throw DaprErrors.ActorStateTransaction(outcome.Message ?? outcome.Status.ToString()).ToException();
     }

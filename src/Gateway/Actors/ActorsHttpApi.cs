@@ -56,7 +56,7 @@ public static class ActorsHttpApi
         var body = await ReadBodyAsync(http);
         var headers = http.Request.Headers.Where(h => !NotForwarded(h.Key) && !h.Key.StartsWith(':'))
             .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? ""))).ToList();
-        var answer = await actors.InvokeAsync(type, id, new ActorCall(method, body, http.Request.ContentType, headers));
+        var answer = await actors.InvokeAsync(type, id, new ActorCall(method, body, http.Request.ContentType, headers), http.RequestAborted);
         if (ActorService.ErrorOf(answer) is { } error)
         {
             await http.Response.WriteDaprErrorAsync(error);

@@ -34,6 +34,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<RuntimeReadiness>();
         services.AddSingleton<GatewayEndpoints>();
         services.AddSingleton<StateService>();
+        services.AddSingleton<StatePolicies>();
+        services.AddSingleton<InboundDelivery>();
         services.AddSingleton<MetadataService>();
         services.AddHostedService<AppChannelProbe>();
         services.AddHostedService<ReadinessTracker>();
@@ -50,6 +52,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<InvocationPolicies>();
         services.AddSingleton<InvocationHandler>();
         services.AddSingleton<ActorService>();
+        services.AddSingleton<ActorCallPolicies>();
+        services.AddSingleton<ActorAppDelivery>();
         services.AddHostedService<ActorHostConfigLoader>();
         services.AddHostedService<InProcessActorHost>();
 

@@ -12,7 +12,7 @@ namespace ActorRuntime.Gateway.State;
 /// The state building block, shared by the HTTP and gRPC surfaces: validates a request, applies the key prefix,
 /// and sends it to the grain that owns the key. Errors come out as <see cref="DaprApiException"/>.
 /// </summary>
-public sealed class StateService(IGrainFactory grains, ComponentRegistry components, IOptions<GatewayOptions> options)
+public sealed class StateService(IGrainFactory grains, ComponentRegistry components, IOptions<GatewayOptions> options, StatePolicies policies)
 {
     private readonly GatewayOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, KeyPrefix> _prefixes = new(StringComparer.Ordinal);
@@ -22,7 +22,7 @@ public sealed class StateService(IGrainFactory grains, ComponentRegistry compone
         var storedKey = Resolve(store, key);
         try
         {
-            return await KeyGrain(store, storedKey).Get(ct);
+            return await policies.ReadAsync(store, c => KeyGrain(store, storedKey).Get(c), ct);
         }
         catch (Exception ex) when (ex is not DaprApiException and not OperationCanceledException)
         {
@@ -40,7 +40,8 @@ public sealed class StateService(IGrainFactory grains, ComponentRegistry compone
             var key = keys[i];
             try
             {
-                var e = await KeyGrain(store, Resolve(store, key)).Get(token);
+                var stored = Resolve(store, key);
+                var e = await policies.ReadAsync(store, c => KeyGrain(store, stored).Get(c), token);
                 results[i] = new BulkStateItem(key, e?.Value, e?.ETag, e?.ExpiresAt, e?.ContentType, null);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -56,7 +57,7 @@ public sealed class StateService(IGrainFactory grains, ComponentRegistry compone
         var commands = items.Select(i => (Key: i.Key, Stored: Resolve(store, i.Key), Command: ToWriteCommand(store, i))).ToList();
         var outcomes = await Task.WhenAll(commands.Select(async c =>
         {
-            try { return await KeyGrain(store, c.Stored).Set(c.Command, ct); }
+            try { return await policies.WriteAsync(store, StatePolicies.IsConditional(c.Command.ETag, c.Command.FirstWrite), t => KeyGrain(store, c.Stored).Set(c.Command, t), ct); }
             catch (Exception ex) when (ex is not OperationCanceledException) { return new StateOutcome(StateOutcomeStatus.StoreError, Message: ex.Message); }
         }));
         ThrowIfFailed(outcomes, (detail, http, grpc) => DaprErrors.StateSave(store, detail, http, grpc));
@@ -67,7 +68,7 @@ public sealed class StateService(IGrainFactory grains, ComponentRegistry compone
         var outcomes = await Task.WhenAll(items.Select(async i =>
         {
             var stored = Resolve(store, i.Key);
-            try { return await KeyGrain(store, stored).Delete(new StateDeleteCommand(i.ETag, i.FirstWrite), ct); }
+            try { return await policies.WriteAsync(store, StatePolicies.IsConditional(i.ETag, i.FirstWrite), c => KeyGrain(store, stored).Delete(new StateDeleteCommand(i.ETag, i.FirstWrite), c), ct); }
             catch (Exception ex) when (ex is not OperationCanceledException) { return new StateOutcome(StateOutcomeStatus.StoreError, Message: ex.Message); }
         }));
         ThrowIfFailed(outcomes, (detail, http, grpc) => items.Count == 1
@@ -87,7 +88,9 @@ public sealed class StateService(IGrainFactory grains, ComponentRegistry compone
         StateOutcome outcome;
         try
         {
-            outcome = await grains.GetGrain<IStateStoreGrain>(InstanceId(store)).ExecuteTransaction(ops, ct);
+            var conditional = items.Any(i => i.Save is { } s ? StatePolicies.IsConditional(s.ETag, s.FirstWrite) : StatePolicies.IsConditional(i.Delete!.ETag, i.Delete.FirstWrite));
+            var grain = grains.GetGrain<IStateStoreGrain>(InstanceId(store));
+            outcome = await policies.WriteAsync(store, conditional, c => grain.ExecuteTransaction(ops, c), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -109,7 +112,9 @@ public sealed class StateService(IGrainFactory grains, ComponentRegistry compone
         StateQueryAnswer answer;
         try
         {
-            answer = await grains.GetGrain<IStateStoreGrain>(InstanceId(store)).Query(PrefixFor(store).Prefix, queryJson, ct);
+            var grain = grains.GetGrain<IStateStoreGrain>(InstanceId(store));
+            var prefix = PrefixFor(store).Prefix;
+            answer = await policies.ReadAsync(store, c => grain.Query(prefix, queryJson, c), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

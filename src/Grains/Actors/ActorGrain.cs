@@ -19,6 +19,7 @@ public sealed partial class ActorGrain(ActorAppClient app, TimeProvider time, IL
 {
     public const string ReentrancyHeader = "Dapr-Reentrancy-Id";
     private const string ReminderCancelHeader = "X-DaprReminderCancel";
+    private static readonly IReadOnlyList<KeyValuePair<string, string>> CallbackHeaders = [new(ActorHttpMessages.CallbackHeader, "1")];
     private static readonly TimeSpan CallbackTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan HostWaitPause = TimeSpan.FromMilliseconds(500);
     private const int HostWaitRounds = 10;
@@ -137,7 +138,7 @@ public sealed partial class ActorGrain(ActorAppClient app, TimeProvider time, IL
     {
         using var turn = await _lock.EnterAsync(null, int.MaxValue);
         Touch();
-        var answer = await SendAsync(HttpMethod.Put, path, body, "application/json", []);
+        var answer = await SendAsync(HttpMethod.Put, path, body, "application/json", CallbackHeaders);
         if (answer.Failure is not null || answer.Status is < 200 or > 299) LogCallbackFailed(_type, _id, path, answer.Failure?.Message ?? answer.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return answer;
     }
@@ -153,7 +154,7 @@ public sealed partial class ActorGrain(ActorAppClient app, TimeProvider time, IL
                 using var cts = new CancellationTokenSource(CallbackTimeout);
                 var answer = await app.SendAsync(host, method, _type, _id, path, body, contentType, headers, cts.Token);
                 // The host's gateway says its app is gone or not serving: the call never reached it.
-                if (answer.Status == 503 && answer.Headers.Any(h => h.Key.Equals("x-actorrt-gateway-error", StringComparison.OrdinalIgnoreCase)))
+                if (answer.Status == 503 && answer.Headers.Any(h => h.Key.Equals(ActorHttpMessages.GatewayErrorHeader, StringComparison.OrdinalIgnoreCase)))
                     throw new HttpRequestException(HttpRequestError.ConnectionError, "the hosting app is not serving");
                 return answer;
             }

@@ -32,6 +32,7 @@ builder.Services.AddActors(options =>
         ReentrancyConfig = new ActorReentrancyConfig { Enabled = true, MaxStackDepth = 32 },
     });
     options.Actors.RegisterActor<NonReentrantActor>();
+    foreach (var name in ResilientActor.TypeNames) options.Actors.RegisterActor<ResilientActor>(name);
 });
 
 var app = builder.Build();
