@@ -23,6 +23,7 @@ public sealed partial class ActorGrain(ActorAppClient app, TimeProvider time, IL
     private static readonly TimeSpan CallbackTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan HostWaitPause = TimeSpan.FromMilliseconds(500);
     private const int HostWaitRounds = 10;
+    private static readonly TimeSpan MinimumFirstFire = TimeSpan.FromSeconds(1);
 
     private readonly ActorTurnLock _lock = new();
     private readonly Dictionary<string, IGrainTimer> _timers = new(StringComparer.Ordinal);
@@ -88,7 +89,11 @@ public sealed partial class ActorGrain(ActorAppClient app, TimeProvider time, IL
         await GrainFactory.GetGrain<IActorRemindersGrain>(this.GetPrimaryKeyString()).Set(reminder);
         // Orleans needs a period; a one-shot reminder gets a long one and is removed after its fire.
         var period = reminder.Interval is { } p && p > TimeSpan.Zero ? p : TimeSpan.FromHours(1);
-        await this.RegisterOrUpdateReminder(reminder.Name, reminder.FirstFireIn, period < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : period);
+        // Orleans schedules the next tick after "now" once the registration reaches its reminder service; a due time
+        // that has already passed by then (dueTime 0s) would be skipped for a whole period, or for good when that
+        // period lies beyond the reminder loading window. A short floor keeps the first fire.
+        var due = reminder.FirstFireIn < MinimumFirstFire ? MinimumFirstFire : reminder.FirstFireIn;
+        await this.RegisterOrUpdateReminder(reminder.Name, due, period < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : period);
     }
 
     public Task<ActorScheduleRequest?> GetReminder(string name) =>

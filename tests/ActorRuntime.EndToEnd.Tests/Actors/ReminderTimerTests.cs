@@ -21,6 +21,7 @@ public sealed class ReminderTimerTests(ITestOutputHelper log)
         await using var host = await StartHostAsync(sandbox);
         var actors = new ActorHttp(host.Http);
         var (go, iso, rep, at, ttl) = (ActorHttp.NewId("go"), ActorHttp.NewId("iso"), ActorHttp.NewId("rep"), ActorHttp.NewId("at"), ActorHttp.NewId("ttl"));
+        var now = ActorHttp.NewId("now");
 
         var due = DateTime.UtcNow.AddSeconds(4);
         due = new DateTime(due.Ticks - due.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc).AddSeconds(1); // whole seconds
@@ -29,7 +30,11 @@ public sealed class ReminderTimerTests(ITestOutputHelper log)
         await actors.RegisterReminderViaActorAsync(rep, "rep", "0s", "R3/PT1S");
         await actors.RegisterReminderViaActorAsync(at, "at", due.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), null);
         await actors.RegisterReminderViaActorAsync(ttl, "ttl", "0s", "1s", "3s");
+        await actors.RegisterReminderViaActorAsync(now, "now", "0s", null);
         var registered = DateTime.UtcNow;
+
+        // A one-shot reminder due at once (dueTime "0s", no period) fires once.
+        await WaitForLinesAsync(host, FirePattern("REMINDER", now, "now"), 1, FireWait, "one-shot reminder due at once");
 
         // Go duration and ISO 8601 periods: repeated fires about a second apart.
         foreach (var (id, name) in new[] { (go, "go"), (iso, "iso") })
@@ -52,6 +57,7 @@ public sealed class ReminderTimerTests(ITestOutputHelper log)
         Assert.True(FireTime(atFires[0]) >= due.AddMilliseconds(-500), $"fired at {FireTime(atFires[0]):O}, due {due:O}");
         await Task.Delay(2500);
         Assert.Single(Lines(host, FirePattern("REMINDER", at, "at")));
+        Assert.Single(Lines(host, FirePattern("REMINDER", now, "now")));
 
         // ttl 3s with a 1 s period: a few fires, then it expires.
         await WaitForLinesAsync(host, FirePattern("REMINDER", ttl, "ttl"), 1, FireWait, "ttl reminder");
