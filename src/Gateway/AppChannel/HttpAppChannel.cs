@@ -41,7 +41,7 @@ public sealed class HttpAppChannel : IAppChannel, IDisposable
         return _client.SendAsync(request, cancellationToken);
     }
 
-    internal static SocketsHttpHandler CreateHandler(bool trustAnyCertificate = false) => Grains.Actors.ActorHttpMessages.CreateHandler(trustAnyCertificate);
+    internal static SocketsHttpHandler CreateHandler(bool trustAnyCertificate = false) => Components.Http.RuntimeHttp.CreateHandler(trustAnyCertificate);
 
     public void Dispose() => _client.Dispose();
 }

@@ -50,7 +50,7 @@ public sealed partial class ServiceInvoker(
             {
                 return await _peers.SendAsync(request, cancellationToken);
             }
-            catch (HttpRequestException e) when (Grains.Actors.ActorHttpMessages.IsConnectFailure(e) && !cancellationToken.IsCancellationRequested)
+            catch (HttpRequestException e) when (Components.Http.RuntimeHttp.IsConnectFailure(e) && !cancellationToken.IsCancellationRequested)
             {
                 LogUnreachable(target.Display, instance.Address, e.Message);
                 resolver.MarkUnreachable(instance);

@@ -11,7 +11,7 @@ public sealed class ActorAppClient : IDisposable
     /// <summary>Path prefix of actor calls on a gateway's internal port.</summary>
     public const string InternalPrefix = "/_actorrt/actors/";
 
-    private readonly HttpMessageInvoker _http = new(ActorHttpMessages.CreateHandler());
+    private readonly HttpMessageInvoker _http = new(Components.Http.RuntimeHttp.CreateHandler());
 
     public Task<ActorAnswer> SendAsync(Directory.AppInstance host, HttpMethod method, string actorType, string actorId, string path,
         byte[]? body, string? contentType, IEnumerable<KeyValuePair<string, string>> headers, CancellationToken cancellationToken) =>

@@ -163,7 +163,7 @@ public sealed partial class ActorGrain(ActorAppClient app, TimeProvider time, IL
                     throw new HttpRequestException(HttpRequestError.ConnectionError, "the hosting app is not serving");
                 return answer;
             }
-            catch (Exception ex) when (ActorHttpMessages.IsConnectFailure(ex))
+            catch (Exception ex) when (Components.Http.RuntimeHttp.IsConnectFailure(ex))
             {
                 tried.Add(host.InstanceId);
                 LogHostLost(_type, _id, host.Address, ex.Message);
