@@ -126,6 +126,32 @@ public sealed class SharedStoreFreshnessTests(SharedStoreFixture fixture, ITestO
     }
 
     [Fact]
+    public async Task EventualReadsOfAnUnchangedKey_ComeFromMemory_StrongReadsFromRedis()
+    {
+        var store = SharedStoreFixture.Redis;
+        var key = fixture.NewKey("count");
+        var marker = fixture.NewKey("marker");
+        await ApiA.SaveAsync(store, key, 1);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(ExternalServices.RedisHost);
+        await using var monitor = await RedisMonitor.StartAsync();
+
+        const int reads = 20;
+        for (var i = 0; i < reads; i++) Assert.Equal(1, (int)(await ApiA.GetExistingAsync(store, key)).Json!);
+        await redis.GetDatabase().KeyExistsAsync(marker); // everything before it is in the MONITOR stream once it is
+        await monitor.WaitForAsync(marker, GiveUp);
+        var eventual = monitor.CountScripts(key);
+        // One load, plus one more if the echo of A's own save arrived after it (Redis names the key, not the version).
+        Assert.True(eventual <= 2, $"{reads} eventual reads of an unchanged key went to Redis {eventual} times");
+
+        const int strong = 5;
+        for (var i = 0; i < strong; i++) Assert.Equal("1", (await ApiA.GetAsync(store, key, "?consistency=strong")).Body);
+        await redis.GetDatabase().KeyExistsAsync(marker + "2");
+        await monitor.WaitForAsync(marker + "2", GiveUp);
+        Assert.Equal(strong, monitor.CountScripts(key) - eventual);
+        log.WriteLine($"Redis commands on the key: {eventual} for {reads} eventual reads, {strong} for {strong} strong reads");
+    }
+
+    [Fact]
     public async Task Sqlite_IsReadThrough_SoAnotherProcesssWriteIsReadAtOnce()
     {
         var store = SharedStoreFixture.Sqlite;
