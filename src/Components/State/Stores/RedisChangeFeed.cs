@@ -26,6 +26,7 @@ internal sealed class RedisChangeFeed : IAsyncDisposable
     private readonly SemaphoreSlim _resync = new(0, int.MaxValue);
     private readonly Task _loop;
     private bool _subscribed;
+    private int _failures;
 
     public RedisChangeFeed(ConnectionMultiplexer connection, string clientName, StateChangeFanOut changes)
     {
@@ -38,8 +39,11 @@ internal sealed class RedisChangeFeed : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) =>
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+    {
+        Interlocked.Increment(ref _failures);
         _changes.NotWatching($"Redis connection lost ({e.FailureType})");
+    }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
@@ -58,10 +62,12 @@ internal sealed class RedisChangeFeed : IAsyncDisposable
                 while (_resync.CurrentCount > 0) await _resync.WaitAsync(ct).ConfigureAwait(false);
                 while (!ct.IsCancellationRequested)
                 {
-                    var permanent = await TryStartTrackingAsync(ct).ConfigureAwait(false);
-                    if (permanent is null) { _changes.Watching(); break; }
-                    if (permanent.Value.Permanent) { _changes.NotWatching(permanent.Value.Reason); return; }
-                    _changes.NotWatching(permanent.Value.Reason);
+                    var failuresBefore = Volatile.Read(ref _failures);
+                    var failure = await TryStartTrackingAsync(ct).ConfigureAwait(false);
+                    // A connection that failed while tracking was being set up may have taken it down again.
+                    if (failure is null && Volatile.Read(ref _failures) == failuresBefore) { _changes.Watching(); break; }
+                    if (failure is { Permanent: true } f) { _changes.NotWatching(f.Reason); return; }
+                    if (failure is { } retry) _changes.NotWatching(retry.Reason);
                     await Task.Delay(RetryDelay, ct).ConfigureAwait(false);
                 }
             }
