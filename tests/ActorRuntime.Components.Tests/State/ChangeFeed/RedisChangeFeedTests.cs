@@ -89,3 +89,40 @@ public sealed class RedisChangeFeedTests : IAsyncLifetime
         await changes.WaitForAsync(c => c.Key == _prefix + "a", Deadline, "an outside HSET after the reconnect");
     }
 }
+
+/// <summary>A Redis user that may not run CLIENT TRACKING (as on some managed servers): the store works, unwatched.</summary>
+public sealed class RedisChangeFeedRefusedTests
+{
+    [Fact]
+    public async Task WithoutTrackingPermission_TheStoreWorks_AndSaysItIsNotWatching()
+    {
+        var user = $"actorrt-test-{Guid.NewGuid():N}";
+        var password = Guid.NewGuid().ToString("N");
+        var admin = ConfigurationOptions.Parse(TestServers.Redis);
+        admin.AllowAdmin = true;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(admin);
+        var server = redis.GetServers().First(s => !s.IsReplica);
+        await server.ExecuteAsync("ACL", "SETUSER", user, "on", ">" + password, "~*", "&*", "+@all", "-client|tracking");
+        try
+        {
+            await using var store = new RedisStateStore(TestServers.Component("state.redis",
+                ("redisHost", TestServers.Redis), ("redisUsername", user), ("redisPassword", password)));
+            await store.InitAsync(CancellationToken.None);
+
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (store.NotWatchingReason?.Contains("refused", StringComparison.Ordinal) != true && DateTime.UtcNow < deadline)
+                await Task.Delay(20);
+            Assert.False(store.IsWatching);
+            Assert.Contains("refused client tracking", store.NotWatchingReason);
+
+            var key = $"feedtest{Guid.NewGuid():N}";
+            var etag = await store.SetAsync(new StateWrite(key, "1"u8.ToArray()), CancellationToken.None);
+            Assert.Equal(etag, (await store.GetAsync(key, CancellationToken.None))!.ETag);
+            await store.DeleteAsync(new StateDelete(key), CancellationToken.None);
+        }
+        finally
+        {
+            await server.ExecuteAsync("ACL", "DELUSER", user);
+        }
+    }
+}
