@@ -45,8 +45,9 @@ internal sealed class PostgresChangeFeed : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or IOException)
+            catch (Exception e)
             {
+                // Whatever broke the connection, reads must stop trusting memory until LISTEN is back.
                 _changes.NotWatching($"PostgreSQL LISTEN connection failed: {e.Message}");
             }
             try { await Task.Delay(RetryDelay, ct).ConfigureAwait(false); }
