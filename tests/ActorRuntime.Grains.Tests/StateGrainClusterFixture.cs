@@ -25,7 +25,11 @@ public sealed class StateGrainClusterFixture : IAsyncLifetime
         Catalog.Add(Store);
         await Catalog.InitializeAsync(Store, CancellationToken.None);
         var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) => silo.Services.AddComponentCatalog(Catalog));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddComponentCatalog(Catalog);
+            silo.Services.AddSingleton<ActorRuntime.Grains.State.StateKeyWatches>();
+        });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

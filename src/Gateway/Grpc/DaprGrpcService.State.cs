@@ -22,7 +22,8 @@ public partial class DaprGrpcService
 
     public virtual async Task<Runtime.GetStateResponse> GetState(Runtime.GetStateRequest request, ServerCallContext context)
     {
-        var entry = await state.GetAsync(request.StoreName, request.Key, context.CancellationToken);
+        var strong = request.Consistency == Common.StateOptions.Types.StateConsistency.ConsistencyStrong;
+        var entry = await state.GetAsync(request.StoreName, request.Key, context.CancellationToken, strong);
         var response = new Runtime.GetStateResponse();
         if (entry is null) return response;
         response.Data = UnsafeByteOperations.UnsafeWrap(entry.Value);

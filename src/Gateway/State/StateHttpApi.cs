@@ -26,7 +26,7 @@ public static class StateHttpApi
 
     private static async Task GetAsync(HttpContext http, string storeName, string key, StateService state)
     {
-        var entry = await state.GetAsync(storeName, key, http.RequestAborted);
+        var entry = await state.GetAsync(storeName, key, http.RequestAborted, IsStrong(http.Request));
         var response = http.Response;
         if (entry is null)
         {
@@ -66,7 +66,7 @@ public static class StateHttpApi
             throw DaprErrors.MalformedRequest("expected an object with a 'keys' array").ToException();
         var keys = keysEl.EnumerateArray().Select(k => k.ValueKind == JsonValueKind.String ? k.GetString()! : throw DaprErrors.MalformedRequest("keys must be strings").ToException()).ToList();
         var parallelism = root.TryGetProperty("parallelism", out var p) && p.TryGetInt32(out var n) ? n : 0;
-        var items = await state.GetBulkAsync(storeName, keys, parallelism, http.RequestAborted);
+        var items = await state.GetBulkAsync(storeName, keys, parallelism, http.RequestAborted, IsStrong(http.Request));
 
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
@@ -93,6 +93,13 @@ public static class StateHttpApi
         http.Response.ContentType = "application/json";
         await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
     }
+
+    /// <summary>
+    /// <c>?consistency=strong</c> reads the store itself; <c>eventual</c> (the default) may be answered from memory.
+    /// Like Dapr, any other value is passed over rather than refused.
+    /// </summary>
+    private static bool IsStrong(HttpRequest request) =>
+        string.Equals(request.Query["consistency"].ToString(), "strong", StringComparison.OrdinalIgnoreCase);
 
     private static async Task<IResult> TransactionAsync(HttpContext http, string storeName, StateService state)
     {

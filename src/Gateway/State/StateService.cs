@@ -17,12 +17,14 @@ public sealed class StateService(IGrainFactory grains, ComponentRegistry compone
     private readonly GatewayOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, KeyPrefix> _prefixes = new(StringComparer.Ordinal);
 
-    public async Task<StateEntry?> GetAsync(string store, string key, CancellationToken ct)
+    /// <param name="strong">Dapr's <c>consistency=strong</c>: read the store, not the key grain's memory.</param>
+    public async Task<StateEntry?> GetAsync(string store, string key, CancellationToken ct, bool strong = false)
     {
         var storedKey = Resolve(store, key);
         try
         {
-            return await policies.ReadAsync(store, c => KeyGrain(store, storedKey).Get(c), ct);
+            var grain = KeyGrain(store, storedKey);
+            return await policies.ReadAsync(store, c => strong ? grain.GetStrong(c) : grain.Get(c), ct);
         }
         catch (Exception ex) when (ex is not DaprApiException and not OperationCanceledException)
         {
@@ -30,7 +32,7 @@ public sealed class StateService(IGrainFactory grains, ComponentRegistry compone
         }
     }
 
-    public async Task<IReadOnlyList<BulkStateItem>> GetBulkAsync(string store, IReadOnlyList<string> keys, int parallelism, CancellationToken ct)
+    public async Task<IReadOnlyList<BulkStateItem>> GetBulkAsync(string store, IReadOnlyList<string> keys, int parallelism, CancellationToken ct, bool strong = false)
     {
         foreach (var k in keys) Resolve(store, k);
         var results = new BulkStateItem[keys.Count];
@@ -40,8 +42,8 @@ public sealed class StateService(IGrainFactory grains, ComponentRegistry compone
             var key = keys[i];
             try
             {
-                var stored = Resolve(store, key);
-                var e = await policies.ReadAsync(store, c => KeyGrain(store, stored).Get(c), token);
+                var grain = KeyGrain(store, Resolve(store, key));
+                var e = await policies.ReadAsync(store, c => strong ? grain.GetStrong(c) : grain.Get(c), token);
                 results[i] = new BulkStateItem(key, e?.Value, e?.ETag, e?.ExpiresAt, e?.ContentType, null);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

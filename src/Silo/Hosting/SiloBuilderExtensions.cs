@@ -49,6 +49,7 @@ public static class SiloBuilderExtensions
         silo.Services.AddComponentCatalog();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<Grains.Actors.ActorAppClient>(); // actor grains calling their hosting apps
+        silo.Services.TryAddSingleton<Grains.State.StateKeyWatches>(); // routes store change feeds to active key grains
         silo.Services.Configure<GrainCollectionOptions>(o => o.CollectionQuantum = TimeSpan.FromSeconds(30));
         ConfigureGrainStorage(silo, options, ConfigureComponents(silo, options));
         ConfigureReminders(silo, options);

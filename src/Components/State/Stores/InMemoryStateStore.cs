@@ -8,8 +8,9 @@ namespace ActorRuntime.Components.State.Stores;
 /// <summary>
 /// <c>state.in-memory</c>: process-local and lost on exit; for tests and single-process development.
 /// Reads are lock-free; all writes go through one lock, which is what makes transactions atomic.
+/// Nothing outside this process can write it, so its change feed reports every write and is always watching.
 /// </summary>
-public sealed class InMemoryStateStore : IStateStore
+public sealed class InMemoryStateStore : IStateStore, IStateChangeFeed
 {
     private sealed record Entry(byte[] Value, string ETag, DateTimeOffset? ExpiresAt, string? ContentType)
     {
@@ -23,6 +24,7 @@ public sealed class InMemoryStateStore : IStateStore
     private readonly TimeProvider _clock;
     private PeriodicSweep? _sweep;
     private long _lastETag;
+    private readonly StateChangeFanOut _changes = new("not initialised");
 
     public InMemoryStateStore(ComponentDefinition definition) : this(definition, TimeProvider.System) { }
 
@@ -42,8 +44,13 @@ public sealed class InMemoryStateStore : IStateStore
     public StateStoreFeatures Features =>
         StateStoreFeatures.ETag | StateStoreFeatures.Transactional | StateStoreFeatures.QueryApi | StateStoreFeatures.Ttl | StateStoreFeatures.Actor;
 
+    public bool IsWatching => _changes.IsWatching;
+    public string? NotWatchingReason => _changes.NotWatchingReason;
+    public IDisposable Subscribe(Action<StateChange> onChange) => _changes.Subscribe(onChange);
+
     public Task InitAsync(CancellationToken cancellationToken)
     {
+        if (!_changes.IsWatching) _changes.Watching();
         _sweep ??= new PeriodicSweep(_cleanupInterval, _ => { RemoveExpired(); return Task.CompletedTask; });
         return Task.CompletedTask;
     }
@@ -94,6 +101,13 @@ public sealed class InMemoryStateStore : IStateStore
     /// </summary>
     private Entry?[] Apply(IReadOnlyList<StateOperation> operations)
     {
+        var (produced, staged) = ApplyLocked(operations);
+        foreach (var (key, entry) in staged) _changes.Publish(new StateChange(key, entry?.ETag, Deleted: entry is null));
+        return produced;
+    }
+
+    private (Entry?[] Produced, Dictionary<string, Entry?> Staged) ApplyLocked(IReadOnlyList<StateOperation> operations)
+    {
         lock (_writeLock)
         {
             var now = _clock.GetUtcNow();
@@ -113,7 +127,7 @@ public sealed class InMemoryStateStore : IStateStore
                 if (entry is null) _entries.TryRemove(key, out _);
                 else _entries[key] = entry;
             }
-            return produced;
+            return (produced, staged);
         }
     }
 
@@ -132,7 +146,7 @@ public sealed class InMemoryStateStore : IStateStore
         foreach (var pair in _entries)
         {
             // Removing by key and value leaves an entry alone if a writer replaced it meanwhile.
-            if (!pair.Value.IsLiveAt(now)) _entries.TryRemove(pair);
+            if (!pair.Value.IsLiveAt(now) && _entries.TryRemove(pair)) _changes.Publish(new StateChange(pair.Key, Deleted: true));
         }
     }
 }

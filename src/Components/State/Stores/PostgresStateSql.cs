@@ -34,6 +34,52 @@ internal sealed class PostgresStateSql(string table, string metadataTable)
         CREATE TABLE IF NOT EXISTS {metadataTable} (key text NOT NULL PRIMARY KEY, value text NOT NULL);
         """;
 
+    /// <summary>Keys longer than this many bytes are notified as "everything changed" (a NOTIFY payload takes at most 8000).</summary>
+    public const int MaxNotifiedKeyBytes = 7000;
+
+    private string NotifyFunction => (table.Contains('.') ? table[..(table.LastIndexOf('.') + 1)] : "") + "actorrt_state_notify";
+
+    /// <summary>
+    /// A trigger that NOTIFYs channel <c>actorrt_state_{table oid}</c> of every changed key, so every process caching
+    /// this table hears of writes made by anyone. Payload: <c>u{etag}{key}</c> after an insert or update,
+    /// <c>d{key}</c> after a delete, <c>*</c> for a TRUNCATE or an over-long key. Idempotent; run under the same
+    /// advisory lock as <see cref="CreateSchema"/>, since concurrent CREATE OR REPLACE FUNCTION calls clash.
+    /// </summary>
+    public string CreateNotifyTrigger => $$"""
+        SELECT pg_advisory_xact_lock(hashtext('actorrt-state-schema'));
+        CREATE OR REPLACE FUNCTION {{NotifyFunction}}() RETURNS trigger LANGUAGE plpgsql AS $actorrt$
+        DECLARE channel text := 'actorrt_state_' || TG_RELID::text;
+        BEGIN
+            IF TG_OP = 'TRUNCATE' THEN
+                PERFORM pg_notify(channel, '*');
+                RETURN NULL;
+            END IF;
+            IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.key <> NEW.key) THEN
+                PERFORM pg_notify(channel, CASE WHEN octet_length(OLD.key) > {{MaxNotifiedKeyBytes}} THEN '*' ELSE 'd' || OLD.key END);
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                PERFORM pg_notify(channel, CASE WHEN octet_length(NEW.key) > {{MaxNotifiedKeyBytes}} THEN '*' ELSE 'u' || NEW.etag::text || NEW.key END);
+            END IF;
+            RETURN NULL;
+        END
+        $actorrt$;
+        DO $actorrt$
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '{{table}}'::regclass AND tgname = 'actorrt_notify') THEN
+                CREATE TRIGGER actorrt_notify AFTER INSERT OR UPDATE OR DELETE ON {{table}}
+                    FOR EACH ROW EXECUTE FUNCTION {{NotifyFunction}}();
+            END IF;
+            IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '{{table}}'::regclass AND tgname = 'actorrt_notify_truncate') THEN
+                CREATE TRIGGER actorrt_notify_truncate AFTER TRUNCATE ON {{table}}
+                    FOR EACH STATEMENT EXECUTE FUNCTION {{NotifyFunction}}();
+            END IF;
+        END
+        $actorrt$;
+        """;
+
+    /// <summary>The channel the trigger notifies: named by the table's oid, so every spelling of the table's name agrees.</summary>
+    public string NotifyChannel => $"SELECT 'actorrt_state_' || '{table}'::regclass::oid::text";
+
     public string Get => $"SELECT value, etag, expiredate FROM {table} WHERE key = @key AND {Live}";
 
     public string Scan => $"SELECT key, value, etag, expiredate FROM {table} WHERE starts_with(key, @prefix) AND {Live} ORDER BY key";

@@ -10,12 +10,14 @@ namespace ActorRuntime.Components.State.Stores;
 /// <c>state.postgresql</c>: Dapr's v2 table layout; the ETag is a UUID per write. Single writes are single statements;
 /// transactions run their statements in order in one database transaction and roll back on the first failed condition.
 /// </summary>
-public sealed class PostgresStateStore : IStateStore
+public sealed class PostgresStateStore : IStateStore, IStateChangeFeed
 {
     private readonly PostgresStateStoreOptions _options;
     private readonly PostgresStateSql _sql;
+    private readonly StateChangeFanOut _changes = new("not connected yet");
     private NpgsqlDataSource? _dataSource;
     private PeriodicSweep? _sweep;
+    private PostgresChangeFeed? _feed;
 
     public PostgresStateStore(ComponentDefinition definition)
     {
@@ -29,6 +31,10 @@ public sealed class PostgresStateStore : IStateStore
     public string Type { get; }
     public StateStoreFeatures Features =>
         StateStoreFeatures.ETag | StateStoreFeatures.Transactional | StateStoreFeatures.QueryApi | StateStoreFeatures.Ttl | StateStoreFeatures.Actor;
+
+    public bool IsWatching => _changes.IsWatching;
+    public string? NotWatchingReason => _changes.NotWatchingReason;
+    public IDisposable Subscribe(Action<StateChange> onChange) => _changes.Subscribe(onChange);
 
     private NpgsqlDataSource DataSource => _dataSource ?? throw new InvalidOperationException($"state store '{Name}' is not initialised");
 
@@ -50,7 +56,31 @@ public sealed class PostgresStateStore : IStateStore
             throw;
         }
         _dataSource = dataSource;
+        if (await TryCreateNotifyTriggerAsync(dataSource, cancellationToken).ConfigureAwait(false))
+            _feed = new PostgresChangeFeed(_options.ConnectionString, _sql, _changes);
         if (_options.CleanupInterval is { } interval) _sweep = new PeriodicSweep(interval, ct => DeleteExpiredAsync(interval, ct));
+    }
+
+    /// <summary>
+    /// Without the trigger (e.g. the user may not alter a table it does not own) reads go to the table: the store
+    /// still works, only without a cache in front.
+    /// </summary>
+    private async Task<bool> TryCreateNotifyTriggerAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var command = new NpgsqlCommand(_sql.CreateNotifyTrigger, connection, transaction))
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (PostgresException e)
+        {
+            _changes.NotWatching($"could not create the change-notification trigger on the state table: {e.MessageText}");
+            return false;
+        }
     }
 
     public async Task<StoredState?> GetAsync(string key, CancellationToken cancellationToken)
@@ -100,6 +130,8 @@ public sealed class PostgresStateStore : IStateStore
 
     public async ValueTask DisposeAsync()
     {
+        if (_feed is not null) await _feed.DisposeAsync().ConfigureAwait(false);
+        _feed = null;
         if (_sweep is not null) await _sweep.DisposeAsync().ConfigureAwait(false);
         if (_dataSource is not null) await _dataSource.DisposeAsync().ConfigureAwait(false);
         (_sweep, _dataSource) = (null, null);

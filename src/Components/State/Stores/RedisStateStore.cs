@@ -10,10 +10,15 @@ namespace ActorRuntime.Components.State.Stores;
 /// <c>state.redis</c>, with Dapr's data layout (see <see cref="RedisScripts"/>), so Dapr and this runtime can share data.
 /// Every write, single or transactional, is one Lua script: checks first, then changes, atomically.
 /// </summary>
-public sealed class RedisStateStore : IStateStore, IStateStoreWithDefaultTtl
+public sealed class RedisStateStore : IStateStore, IStateStoreWithDefaultTtl, IStateChangeFeed
 {
     private readonly RedisStateStoreOptions _options;
+    private readonly StateChangeFanOut _changes = new("not connected yet");
     private ConnectionMultiplexer? _connection;
+    private RedisChangeFeed? _feed;
+
+    /// <summary>The name this store's connections carry in <c>CLIENT LIST</c> (unique per store object).</summary>
+    internal string? ClientName { get; private set; }
 
     public RedisStateStore(ComponentDefinition definition)
     {
@@ -30,14 +35,28 @@ public sealed class RedisStateStore : IStateStore, IStateStoreWithDefaultTtl
     public StateStoreFeatures Features =>
         StateStoreFeatures.ETag | StateStoreFeatures.Transactional | StateStoreFeatures.QueryApi | StateStoreFeatures.Ttl | StateStoreFeatures.Actor;
 
+    public bool IsWatching => _changes.IsWatching;
+    public string? NotWatchingReason => _changes.NotWatchingReason;
+    public IDisposable Subscribe(Action<StateChange> onChange) => _changes.Subscribe(onChange);
+
     private IDatabase Database => (_connection ?? throw new InvalidOperationException($"state store '{Name}' is not initialised")).GetDatabase();
 
     public async Task InitAsync(CancellationToken cancellationToken)
     {
         if (_connection is not null) return;
+        var configuration = _options.Connection.Clone();
+        // A name of its own lets the change feed find this multiplexer's subscription connection in CLIENT LIST.
+        // CLIENT LIST / CLIENT TRACKING (the change feed) are "admin" commands to StackExchange.Redis; the store itself
+        // never sends any other admin command.
+        configuration.AllowAdmin = true;
+        // Under RESP2 the server forwards invalidations to the subscription connection as ordinary messages on
+        // __redis__:invalidate, which the client delivers; RESP3 push frames of kind "invalidate" it does not.
+        configuration.Protocol = RedisProtocol.Resp2;
+        configuration.ClientName = ClientName = $"{configuration.ClientName ?? "actorrt-state"}-{Guid.NewGuid():N}";
         // ConnectAsync has no token; its own ConnectTimeout bounds it.
-        _connection = await ConnectionMultiplexer.ConnectAsync(_options.Connection.Clone()).ConfigureAwait(false);
+        _connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
+        _feed = new RedisChangeFeed(_connection, configuration.ClientName, _changes);
     }
 
     public Task<StoredState?> GetAsync(string key, CancellationToken cancellationToken) => ReadAsync(Database, key);
@@ -71,6 +90,8 @@ public sealed class RedisStateStore : IStateStore, IStateStoreWithDefaultTtl
 
     public async ValueTask DisposeAsync()
     {
+        if (_feed is not null) await _feed.DisposeAsync().ConfigureAwait(false);
+        _feed = null;
         if (_connection is not null) await _connection.DisposeAsync().ConfigureAwait(false);
         _connection = null;
     }
