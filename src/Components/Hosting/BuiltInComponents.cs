@@ -1,3 +1,5 @@
+using ActorRuntime.Components.Secrets;
+using ActorRuntime.Components.Secrets.Stores;
 using ActorRuntime.Components.State.Stores;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,5 +17,7 @@ public sealed class BuiltInComponents
         services.AddStateStore("state.sqlite", c => new SqliteStateStore(c.Definition));
         services.AddStateStore("state.redis", c => new RedisStateStore(c.Definition));
         services.AddStateStore("state.postgresql", c => new PostgresStateStore(c.Definition));
+        services.AddComponentType<ISecretStore>("secretstores.local.file", c => new LocalFileSecretStore(c.Definition));
+        services.AddComponentType<ISecretStore>("secretstores.local.env", c => new LocalEnvSecretStore(c.Definition));
     }
 }

@@ -1,5 +1,6 @@
 using ActorRuntime.Components.Hosting;
 using ActorRuntime.Components.Model;
+using ActorRuntime.Components.Secrets;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -52,7 +53,9 @@ public static class ResourceLoader
     /// <param name="appId">The app whose scopes apply; null for every app (<see cref="LoadForAllApps"/>).</param>
     /// <param name="processNamespace">Namespace filter; defaults to the <c>NAMESPACE</c> environment variable.</param>
     /// <param name="types">The component types this process can build; the built-in ones by default.</param>
-    public static ResourceLoadResult Load(IEnumerable<string> resourcePaths, string? appId, string? processNamespace = null, ComponentTypes? types = null)
+    /// <param name="resolveSecrets">Fill <c>secretKeyRef</c> entries from the secret stores loaded here
+    /// (<see cref="ComponentSecretResolver"/>); false only to inspect the files as written.</param>
+    public static ResourceLoadResult Load(IEnumerable<string> resourcePaths, string? appId, string? processNamespace = null, ComponentTypes? types = null, bool resolveSecrets = true)
     {
         ArgumentNullException.ThrowIfNull(resourcePaths);
         types ??= ComponentTypes.BuiltIn;
@@ -110,7 +113,7 @@ public static class ResourceLoader
             used.Add(component);
         }
 
-        return new ResourceLoadResult(used, skipped);
+        return new ResourceLoadResult(resolveSecrets ? [.. ComponentSecretResolver.Resolve(used, types)] : used, skipped);
     }
 
     // Within one app's view every pair overlaps (both are in scope); across apps, disjoint scope lists may reuse a name.
