@@ -8,6 +8,7 @@ using ActorRuntime.Gateway.Health;
 using ActorRuntime.Gateway.Invocation;
 using ActorRuntime.Gateway.Metadata;
 using ActorRuntime.Gateway.NameResolution;
+using ActorRuntime.Gateway.Secrets;
 using ActorRuntime.Gateway.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,6 +34,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RuntimeReadiness>();
         services.AddSingleton<StateService>();
+        services.AddSingleton<SecretsService>();
         services.AddSingleton<MetadataService>();
         services.AddHostedService<AppChannelProbe>();
         services.AddHostedService<ReadinessTracker>();
