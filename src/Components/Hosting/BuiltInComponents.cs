@@ -19,5 +19,6 @@ public sealed class BuiltInComponents
         services.AddStateStore("state.postgresql", c => new PostgresStateStore(c.Definition));
         services.AddComponentType<ISecretStore>("secretstores.local.file", c => new LocalFileSecretStore(c.Definition));
         services.AddComponentType<ISecretStore>("secretstores.local.env", c => new LocalEnvSecretStore(c.Definition));
+        services.AddComponentType<ISecretStore>("secretstores.azure.keyvault", c => new AzureKeyVaultSecretStore(c.Definition));
     }
 }
