@@ -12,6 +12,7 @@ namespace ActorRuntime.Components.Tests.Secrets;
 /// <see cref="KeyVaultStandIn"/>, a local HTTPS server implementing Key Vault's REST contract (Key Vault itself cannot be
 /// reached from the test machines).
 /// </summary>
+[Collection(KeyVaultStandIn.Collection)] // AZURE_AUTHORITY_HOST is process-wide: one test at a time
 public sealed class AzureKeyVaultSecretStoreTests : IAsyncLifetime
 {
     private static readonly Dictionary<string, string> NoMetadata = [];

@@ -22,6 +22,8 @@ namespace ActorRuntime.Components.Tests.Secrets;
 /// </summary>
 internal sealed class KeyVaultStandIn : IAsyncDisposable
 {
+    /// <summary>The xunit collection of tests that set <c>AZURE_AUTHORITY_HOST</c> to a stand-in.</summary>
+    public const string Collection = "key vault stand-in";
     public const string TenantId = "72f988bf-0000-0000-0000-00000000beef";
     public const string ClientId = "actorrt-test-client";
     public const string ClientSecret = "client-secret-for-the-stand-in";

@@ -113,6 +113,15 @@ public sealed class SecretsHttpApiTests(SecretsRuntimeFixture fixture)
     }
 
     [Fact]
+    public async Task A_postgresql_store_takes_its_connection_string_from_the_env_store()
+    {
+        var key = Keys.New("pg");
+        var save = await Http.PostAsync("/v1.0/state/pgsecret", StateHttp.Json($"[{{\"key\":\"{key}\",\"value\":{{\"ok\":true}}}}]"));
+        Assert.True(save.StatusCode == HttpStatusCode.NoContent, $"{(int)save.StatusCode} {await save.Content.ReadAsStringAsync()}");
+        Assert.Equal("{\"ok\":true}", await Http.GetStringAsync($"/v1.0/state/pgsecret/{key}"));
+    }
+
+    [Fact]
     public async Task The_metadata_api_lists_secret_stores_and_shows_no_secret_value()
     {
         var body = await Http.GetStringAsync("/v1.0/metadata");

@@ -26,12 +26,14 @@ public sealed class SecretsRuntimeFixture : IAsyncLifetime
     /// <summary>Every secret value the runtime handles.</summary>
     public IReadOnlyList<string> AllValues => [FileSecret, NestedSecret, EnvSecret, ChainedSecret, AclPassword];
 
+    public string PgTable { get; private set; } = "";
     public RuntimeSandbox Sandbox { get; } = new();
     public RuntimeProcess Runtime { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         await ExternalServices.EnsureRedisAsync();
+        await ExternalServices.EnsurePostgresAsync();
         await using (var redis = await ConnectionMultiplexer.ConnectAsync(ExternalServices.RedisHost))
             await redis.GetDatabase().ExecuteAsync("ACL", "SETUSER", AclUser, "reset", "on", ">" + AclPassword, "~*", "&*", "+@all");
 
@@ -91,6 +93,29 @@ public sealed class SecretsRuntimeFixture : IAsyncLifetime
             auth:
               secretStore: multistore
             """);
+        // A PostgreSQL state store whose whole connection string is a secret of the environment store.
+        PgTable = Sandbox.UniqueName("secret_pg");
+        Sandbox.PostgresTables.Add(PgTable);
+        Sandbox.PostgresTables.Add(PgTable + "_meta");
+        Sandbox.AddComponent("pgsecret", $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: pgsecret
+            spec:
+              type: state.postgresql
+              version: v1
+              metadata:
+              - name: connectionString
+                secretKeyRef:
+                  name: PGCONN
+              - name: tableName
+                value: {PgTable}
+              - name: metadataTableName
+                value: {PgTable}_meta
+            auth:
+              secretStore: envstore
+            """);
         var config = Path.Combine(Sandbox.Root, "config.yaml");
         File.WriteAllText(config, """
             apiVersion: dapr.io/v1alpha1
@@ -116,6 +141,7 @@ public sealed class SecretsRuntimeFixture : IAsyncLifetime
             {
                 [EnvPrefix + "TOKEN"] = EnvSecret,
                 [EnvPrefix + "CHAINFILE"] = chainedFile,
+                [EnvPrefix + "PGCONN"] = ExternalServices.PostgresConnectionString,
             },
         });
     }
