@@ -39,8 +39,11 @@ public static class ResourceLoader
     /// The components this app uses, validated. Scopes exclude components not meant for <paramref name="appId"/>;
     /// the <c>NAMESPACE</c> environment variable filters by namespace.
     /// </summary>
-    public static IReadOnlyList<ComponentDefinition> LoadComponents(IEnumerable<string> resourcePaths, string appId, ComponentTypes? types = null) =>
-        Load(resourcePaths, appId, types: types).Components;
+    /// <param name="appDirectory">The app's directory (<c>appDirPath</c> of a run file): relative file paths in metadata
+    /// (<c>secretsFile</c>) resolve against it, as daprd's working directory under <c>dapr run -f</c>; null keeps the
+    /// process's working directory.</param>
+    public static IReadOnlyList<ComponentDefinition> LoadComponents(IEnumerable<string> resourcePaths, string appId, ComponentTypes? types = null, string? appDirectory = null) =>
+        Load(resourcePaths, appId, types: types, appDirectory: appDirectory).Components;
 
     /// <summary>
     /// Every component in the folders, whatever app it is scoped to: what a silo serves, since its grains act for all
@@ -55,7 +58,9 @@ public static class ResourceLoader
     /// <param name="types">The component types this process can build; the built-in ones by default.</param>
     /// <param name="resolveSecrets">Fill <c>secretKeyRef</c> entries from the secret stores loaded here
     /// (<see cref="ComponentSecretResolver"/>); false only to inspect the files as written.</param>
-    public static ResourceLoadResult Load(IEnumerable<string> resourcePaths, string? appId, string? processNamespace = null, ComponentTypes? types = null, bool resolveSecrets = true)
+    /// <param name="appDirectory">See <see cref="LoadComponents"/>.</param>
+    public static ResourceLoadResult Load(IEnumerable<string> resourcePaths, string? appId, string? processNamespace = null, ComponentTypes? types = null,
+        bool resolveSecrets = true, string? appDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(resourcePaths);
         types ??= ComponentTypes.BuiltIn;
@@ -110,7 +115,7 @@ public static class ResourceLoader
                 continue;
             }
 
-            used.Add(component);
+            used.Add(AppRelativePaths.Resolve(component, appDirectory));
         }
 
         return new ResourceLoadResult(resolveSecrets ? [.. ComponentSecretResolver.Resolve(used, types)] : used, skipped);

@@ -159,4 +159,16 @@ public sealed class ComponentSecretResolverTests : IDisposable
         Assert.Contains("secret store 'files'", e.Message);
         Assert.Contains("not loaded", e.Message);
     }
+
+    [Fact]
+    public void A_relative_secretsFile_resolves_against_the_apps_directory_of_a_run_file()
+    {
+        var appDir = _dir.Sub("order-processor");
+        File.WriteAllText(Path.Combine(appDir, "secrets.json"), $$"""{"secret": "{{Value}}"}""");
+        FileStore("localsecretstore", "secrets.json");
+        Consumer("cache", "secret", null, "localsecretstore");
+        var loaded = ResourceLoader.LoadComponents([_dir.Path], "app", appDirectory: appDir);
+        Assert.Equal(Path.Combine(appDir, "secrets.json"), loaded.Single(c => c.Name == "localsecretstore").GetMetadata().GetString("secretsFile"));
+        Assert.Equal(Value, loaded.Single(c => c.Name == "cache").GetMetadata().GetString("redisPassword"));
+    }
 }
