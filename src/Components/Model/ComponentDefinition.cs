@@ -37,6 +37,18 @@ public sealed class ComponentDefinition
 
     private string? _instanceId;
 
+    /// <summary>
+    /// <paramref name="text"/> with every value this component took from a secret replaced by a mention of the secret,
+    /// so an error or log line about the component (a store echoing a bad value, a driver's message) never shows one.
+    /// </summary>
+    public string RedactSecrets(string text)
+    {
+        foreach (var v in Metadata.Values)
+            if (v.SecretKeyRef is { } r && !string.IsNullOrEmpty(v.Value) && text.Contains(v.Value, StringComparison.Ordinal))
+                text = text.Replace(v.Value, $"(value of secret '{r.Name}')", StringComparison.Ordinal);
+        return text;
+    }
+
     /// <summary>A copy with other metadata values (secrets resolved); every other property, and the instance id, unchanged.</summary>
     internal ComponentDefinition WithMetadata(IReadOnlyDictionary<string, MetadataValue> metadata)
     {

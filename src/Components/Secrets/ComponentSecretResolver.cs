@@ -67,7 +67,7 @@ public static class ComponentSecretResolver
                 var metadata = new Dictionary<string, MetadataValue>(StringComparer.OrdinalIgnoreCase);
                 foreach (var (field, value) in d.Metadata)
                     metadata[field] = value.SecretKeyRef is { } reference && value.Value is null
-                        ? value with { Value = Fetch(d, field, reference, storeName, secrets, Result[storeIndex].InitTimeout) }
+                        ? value with { Value = Fetch(d, field, reference, storeName, secrets, Result[storeIndex]) }
                         : value;
                 Result[i] = d.WithMetadata(metadata);
             }
@@ -116,16 +116,17 @@ public static class ComponentSecretResolver
                 var problem = e is OperationCanceledException
                     ? $"initialization did not finish within initTimeout {definition.InitTimeout.TotalSeconds:0.###}s"
                     : $"initialization failed: {e.Message}";
-                throw new ComponentConfigurationException(definition.SourceFile, definition.Name, null, problem + " (it is needed to resolve other components' secrets)", e);
+                throw new ComponentConfigurationException(definition.SourceFile, definition.Name, null, definition.RedactSecrets(problem) + " (it is needed to resolve other components' secrets)");
             }
             return store;
         }
 
-        private static string Fetch(ComponentDefinition d, string field, SecretKeyRef reference, string storeName, ISecretStore store, TimeSpan timeout)
+        private static string Fetch(ComponentDefinition d, string field, SecretKeyRef reference, string storeName, ISecretStore store, ComponentDefinition storeDefinition)
         {
             var key = reference.Key ?? reference.Name;
             var what = $"secret '{reference.Name}'" + (reference.Key is null ? "" : $" key '{reference.Key}'") + $" from secret store '{storeName}'";
             IReadOnlyDictionary<string, string> secret;
+            var timeout = storeDefinition.InitTimeout;
             using var cts = new CancellationTokenSource(timeout < TimeSpan.FromSeconds(5) ? TimeSpan.FromSeconds(5) : timeout);
             try
             {
@@ -133,8 +134,8 @@ public static class ComponentSecretResolver
             }
             catch (Exception e)
             {
-                var problem = e is OperationCanceledException ? "timed out" : e.Message;
-                throw new ComponentConfigurationException(d.SourceFile, d.Name, field, $"cannot read {what}: {problem}", e);
+                var problem = e is OperationCanceledException ? "timed out" : storeDefinition.RedactSecrets(e.Message);
+                throw new ComponentConfigurationException(d.SourceFile, d.Name, field, $"cannot read {what}: {problem}");
             }
             if (!secret.TryGetValue(key, out var value) || string.IsNullOrEmpty(value))
                 throw new ComponentConfigurationException(d.SourceFile, d.Name, field,

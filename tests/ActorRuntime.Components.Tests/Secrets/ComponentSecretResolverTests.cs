@@ -171,4 +171,17 @@ public sealed class ComponentSecretResolverTests : IDisposable
         Assert.Equal(Path.Combine(appDir, "secrets.json"), loaded.Single(c => c.Name == "localsecretstore").GetMetadata().GetString("secretsFile"));
         Assert.Equal(Value, loaded.Single(c => c.Name == "cache").GetMetadata().GetString("redisPassword"));
     }
+
+    [Fact]
+    public void A_component_that_rejects_a_value_from_a_secret_does_not_echo_it()
+    {
+        // actorStateStore must be true or false; the store's error would normally quote the bad value.
+        FileStore("files", SecretsFile());
+        Consumer("cache", "redis:password", null, "files", field: "actorStateStore");
+        var cache = Load().Single(c => c.Name == "cache");
+        var e = Assert.Throws<ComponentConfigurationException>(() => cache.GetMetadata().GetBool("actorStateStore", false));
+        Assert.DoesNotContain(Value, e.ToString());
+        Assert.Contains("value of secret 'redis:password'", e.Message);
+        Assert.Contains("field 'actorStateStore'", e.Message);
+    }
 }
