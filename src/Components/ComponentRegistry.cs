@@ -77,8 +77,9 @@ public sealed partial class ComponentRegistry
     }
 
     /// <summary>Building blocks the app's gateway serves from its own process rather than through grains: secret stores
-    /// (read-only, per app, and needed where the app's requests arrive).</summary>
-    public static bool ServedByGateway(string category) => category == Secrets.ComponentSecretResolver.Category;
+    /// (read-only, per app, and needed where the app's requests arrive) and configuration stores (read-only for the
+    /// app; a subscription belongs to the app's own sidecar).</summary>
+    public static bool ServedByGateway(string category) => category is Secrets.ComponentSecretResolver.Category or "configuration";
 
     private async Task ConnectAsync(ComponentDefinition definition, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using ActorRuntime.Components.ConfigurationStores;
 using ActorRuntime.Components.Secrets;
 using ActorRuntime.Components.Secrets.Stores;
 using ActorRuntime.Components.State.Stores;
@@ -20,5 +21,6 @@ public sealed class BuiltInComponents
         services.AddComponentType<ISecretStore>("secretstores.local.file", c => new LocalFileSecretStore(c.Definition));
         services.AddComponentType<ISecretStore>("secretstores.local.env", c => new LocalEnvSecretStore(c.Definition));
         services.AddComponentType<ISecretStore>("secretstores.azure.keyvault", c => new AzureKeyVaultSecretStore(c.Definition));
+        services.AddComponentType<IConfigurationStore>("configuration.redis", c => new RedisConfigurationStore(c.Definition));
     }
 }

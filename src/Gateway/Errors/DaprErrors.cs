@@ -75,6 +75,18 @@ public static class DaprErrors
     public static DaprError BulkSecretGet(string store, string detail) =>
         new("ERR_SECRET_GET", $"failed getting secrets from secret store {store}: {detail}", 500, StatusCode.Internal);
 
+    public static DaprError ConfigurationStoresNotConfigured() =>
+        new("ERR_CONFIGURATION_STORE_NOT_CONFIGURED", "configuration stores not configured", 500, StatusCode.FailedPrecondition);
+
+    public static DaprError ConfigurationStoreNotFound(string store) =>
+        new("ERR_CONFIGURATION_STORE_NOT_FOUND", $"configuration store {store} not found", 400, StatusCode.InvalidArgument);
+
+    public static DaprError ConfigurationGet(string keys, string store, string detail) =>
+        new("ERR_CONFIGURATION_GET", $"failed to get {keys} from Configuration store {store}: {detail}", 500, StatusCode.Internal);
+
+    public static DaprError ConfigurationSubscribe(string keys, string store, string detail) =>
+        new("ERR_CONFIGURATION_SUBSCRIBE", $"failed to subscribe {keys} from Configuration store {store}: {detail}", 500, StatusCode.Internal);
+
     public static DaprError DirectInvoke(string appId, string detail, int http = 500, StatusCode grpc = StatusCode.Internal) =>
         new("ERR_DIRECT_INVOKE", $"failed to invoke, id: {appId}, err: {detail}", http, grpc);
 

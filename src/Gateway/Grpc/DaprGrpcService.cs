@@ -26,6 +26,7 @@ public partial class DaprGrpcService(StateService state, MetadataService metadat
         BindInvocationMethods(binder, service);
         BindActorMethods(binder, service);
         BindSecretsMethods(binder, service);
+        BindConfigurationMethods(binder, service);
     }
 
     private static Method<TRequest, TResponse> Unary<TRequest, TResponse>(string name, MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser)

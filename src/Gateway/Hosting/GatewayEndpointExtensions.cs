@@ -1,4 +1,5 @@
 using ActorRuntime.Gateway.Actors;
+using ActorRuntime.Gateway.Configuration;
 using ActorRuntime.Gateway.Errors;
 using ActorRuntime.Gateway.Grpc;
 using ActorRuntime.Gateway.Health;
@@ -51,6 +52,7 @@ public static class GatewayEndpointExtensions
         endpoints.MapInvocationApi();
         endpoints.MapActorsApi();
         endpoints.MapSecretsApi();
+        endpoints.MapConfigurationApi();
         endpoints.MapGrpcService<DaprGrpcService>();
         // Unknown /v1.0 routes get Dapr's 404 body rather than an empty one.
         endpoints.MapFallback("/v1.0/{*rest}", (HttpContext http) => DaprErrors.ApiNotFound(http.Request.Path).ToResult());

@@ -35,6 +35,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<RuntimeReadiness>();
         services.AddSingleton<StateService>();
         services.AddSingleton<SecretsService>();
+        services.AddSingleton<Configuration.ConfigurationService>();
         services.AddSingleton<MetadataService>();
         services.AddHostedService<AppChannelProbe>();
         services.AddHostedService<ReadinessTracker>();
