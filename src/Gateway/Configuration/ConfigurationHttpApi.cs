@@ -70,7 +70,7 @@ public static partial class ConfigurationHttpApi
         foreach (var key in items.Keys)
         {
             using var slot = await app.EnterAsync(CancellationToken.None);
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/configuration/{Uri.EscapeDataString(store)}/{Uri.EscapeDataString(key)}")
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(app.BaseAddress, $"/configuration/{Uri.EscapeDataString(store)}/{Uri.EscapeDataString(key)}"))
             {
                 Content = new ReadOnlyMemoryContent(buffer.WrittenMemory.ToArray()) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
             };
@@ -79,7 +79,7 @@ public static partial class ConfigurationHttpApi
                 using var response = await app.SendAsync(request, CancellationToken.None);
                 if (!response.IsSuccessStatusCode) LogDeliveryFailed(logger, store, key, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            catch (Exception ex)
             {
                 LogDeliveryFailed(logger, store, key, ex.Message);
             }

@@ -11,14 +11,24 @@ public partial class DaprGrpcService
 {
     private static void BindConfigurationMethods(ServiceBinderBase binder, DaprGrpcService? s)
     {
-        // The Alpha1 names are still what some SDKs call.
-        foreach (var suffix in new[] { "", "Alpha1" })
-        {
-            binder.AddMethod(Unary("GetConfiguration" + suffix, Runtime.GetConfigurationRequest.Parser, Runtime.GetConfigurationResponse.Parser), s is null ? null! : s.GetConfiguration);
-            binder.AddMethod(ServerStreaming("SubscribeConfiguration" + suffix, Runtime.SubscribeConfigurationRequest.Parser, Runtime.SubscribeConfigurationResponse.Parser), s is null ? null! : s.SubscribeConfiguration);
-            binder.AddMethod(Unary("UnsubscribeConfiguration" + suffix, Runtime.UnsubscribeConfigurationRequest.Parser, Runtime.UnsubscribeConfigurationResponse.Parser), s is null ? null! : s.UnsubscribeConfiguration);
-        }
+        // Grpc.AspNetCore finds each handler by the gRPC method's name, so the Alpha1 names (still called by some SDKs)
+        // have handlers of their own.
+        binder.AddMethod(Unary("GetConfiguration", Runtime.GetConfigurationRequest.Parser, Runtime.GetConfigurationResponse.Parser), s is null ? null! : s.GetConfiguration);
+        binder.AddMethod(Unary("GetConfigurationAlpha1", Runtime.GetConfigurationRequest.Parser, Runtime.GetConfigurationResponse.Parser), s is null ? null! : s.GetConfigurationAlpha1);
+        binder.AddMethod(ServerStreaming("SubscribeConfiguration", Runtime.SubscribeConfigurationRequest.Parser, Runtime.SubscribeConfigurationResponse.Parser), s is null ? null! : s.SubscribeConfiguration);
+        binder.AddMethod(ServerStreaming("SubscribeConfigurationAlpha1", Runtime.SubscribeConfigurationRequest.Parser, Runtime.SubscribeConfigurationResponse.Parser), s is null ? null! : s.SubscribeConfigurationAlpha1);
+        binder.AddMethod(Unary("UnsubscribeConfiguration", Runtime.UnsubscribeConfigurationRequest.Parser, Runtime.UnsubscribeConfigurationResponse.Parser), s is null ? null! : s.UnsubscribeConfiguration);
+        binder.AddMethod(Unary("UnsubscribeConfigurationAlpha1", Runtime.UnsubscribeConfigurationRequest.Parser, Runtime.UnsubscribeConfigurationResponse.Parser), s is null ? null! : s.UnsubscribeConfigurationAlpha1);
     }
+
+    public virtual Task<Runtime.GetConfigurationResponse> GetConfigurationAlpha1(Runtime.GetConfigurationRequest request, ServerCallContext context) =>
+        GetConfiguration(request, context);
+
+    public virtual Task SubscribeConfigurationAlpha1(Runtime.SubscribeConfigurationRequest request, IServerStreamWriter<Runtime.SubscribeConfigurationResponse> stream, ServerCallContext context) =>
+        SubscribeConfiguration(request, stream, context);
+
+    public virtual Task<Runtime.UnsubscribeConfigurationResponse> UnsubscribeConfigurationAlpha1(Runtime.UnsubscribeConfigurationRequest request, ServerCallContext context) =>
+        UnsubscribeConfiguration(request, context);
 
     private static Method<TRequest, TResponse> ServerStreaming<TRequest, TResponse>(string name, Google.Protobuf.MessageParser<TRequest> requestParser, Google.Protobuf.MessageParser<TResponse> responseParser)
         where TRequest : class, Google.Protobuf.IMessage<TRequest>
