@@ -22,5 +22,6 @@ public sealed class BuiltInComponents
         services.AddComponentType<ISecretStore>("secretstores.local.env", c => new LocalEnvSecretStore(c.Definition));
         services.AddComponentType<ISecretStore>("secretstores.azure.keyvault", c => new AzureKeyVaultSecretStore(c.Definition));
         services.AddComponentType<IConfigurationStore>("configuration.redis", c => new RedisConfigurationStore(c.Definition));
+        services.AddComponentType<IConfigurationStore>("configuration.postgresql", c => new PostgresConfigurationStore(c.Definition));
     }
 }
