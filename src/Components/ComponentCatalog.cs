@@ -70,8 +70,9 @@ public sealed class ComponentCatalog(ComponentTypes? types = null, IServiceProvi
         }
         catch (Exception ex) when (definition.IgnoreErrors && !cancellationToken.IsCancellationRequested)
         {
-            ignored?.Invoke(ex.Message);
-            _ignored[Key(definition)] = ex.Message;
+            var message = definition.RedactSecrets(ex.Message);
+            ignored?.Invoke(message);
+            _ignored[Key(definition)] = message;
             await RemoveAsync(definition).ConfigureAwait(false);
             return false;
         }
@@ -79,8 +80,9 @@ public sealed class ComponentCatalog(ComponentTypes? types = null, IServiceProvi
         {
             var problem = ex is OperationCanceledException
                 ? $"initialization did not finish within initTimeout {definition.InitTimeout.TotalSeconds:0.###}s"
-                : $"initialization failed: {ex.Message}";
-            throw new ComponentConfigurationException(definition.SourceFile, definition.Name, null, problem, ex);
+                : $"initialization failed: {definition.RedactSecrets(ex.Message)}";
+            // Not chained: the inner exception's own message may carry a value taken from a secret.
+            throw new ComponentConfigurationException(definition.SourceFile, definition.Name, null, problem);
         }
     }
 

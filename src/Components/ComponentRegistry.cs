@@ -61,21 +61,32 @@ public sealed partial class ComponentRegistry
     /// <summary>Connects every component within its <c>initTimeout</c>. A failure stops start-up unless the component says <c>ignoreErrors</c>.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        foreach (var definition in Definitions)
-        {
-            if (await _catalog.TryConnectAsync(definition, error => LogComponentIgnored(definition.Name, definition.Type, error), cancellationToken).ConfigureAwait(false))
-                LogComponentLoaded(definition.Name, definition.Type);
-            else
-                _live.Remove(definition.Name);
-        }
+        foreach (var definition in Definitions) await ConnectAsync(definition, cancellationToken).ConfigureAwait(false);
         _ready = true;
     }
 
-    /// <summary>Ready without connecting: the components are used by silos elsewhere, this process only needs their definitions.</summary>
-    public Task MarkDefinedOnly()
+    /// <summary>
+    /// Ready without connecting the components silos serve: this process only needs their definitions. Those the
+    /// gateway serves itself (<see cref="ServedByGateway"/>) are still connected.
+    /// </summary>
+    public async Task MarkDefinedOnly(CancellationToken cancellationToken = default)
     {
+        foreach (var definition in Definitions.Where(d => ServedByGateway(d.Category)))
+            await ConnectAsync(definition, cancellationToken).ConfigureAwait(false);
         _ready = true;
-        return Task.CompletedTask;
+    }
+
+    /// <summary>Building blocks the app's gateway serves from its own process rather than through grains: secret stores
+    /// (read-only, per app, and needed where the app's requests arrive) and configuration stores (read-only for the
+    /// app; a subscription belongs to the app's own sidecar).</summary>
+    public static bool ServedByGateway(string category) => category is Secrets.ComponentSecretResolver.Category or "configuration";
+
+    private async Task ConnectAsync(ComponentDefinition definition, CancellationToken cancellationToken)
+    {
+        if (await _catalog.TryConnectAsync(definition, error => LogComponentIgnored(definition.Name, definition.Type, error), cancellationToken).ConfigureAwait(false))
+            LogComponentLoaded(definition.Name, definition.Type);
+        else
+            _live.Remove(definition.Name);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Component loaded: {Name} ({Type})")]

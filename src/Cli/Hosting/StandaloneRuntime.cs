@@ -30,7 +30,7 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
             if (a.ConfigFile is { } config && !File.Exists(config))
                 throw new ComponentConfigurationException(config, null, "--config", "the configuration file does not exist");
         // Load and validate every app's components before anything starts: a broken file stops us here.
-        var components = apps.Select(a => ResourceLoader.LoadComponents(ResourcePathsFor(a, home), a.AppId)).ToList();
+        var components = apps.Select(a => ResourceLoader.LoadComponents(ResourcePathsFor(a, home), a.AppId, appDirectory: a.WorkingDirectory)).ToList();
         var catalog = new ComponentCatalog();
         foreach (var defs in components)
             foreach (var d in defs) catalog.Add(d);

@@ -14,7 +14,7 @@ public sealed record ApiAccessRule(string Name, string? Version, string? Protoco
 
 /// <summary>
 /// One entry of <c>spec.secrets.scopes</c>: which secrets of a store the app may read.
-/// Dapr semantics: <c>deniedSecrets</c> win, a non-empty <c>allowedSecrets</c> is an allow list, otherwise
+/// Dapr semantics (see <c>Secrets.SecretScopes</c>): a non-empty <c>allowedSecrets</c> is the whole answer, then <c>deniedSecrets</c>, otherwise
 /// <c>defaultAccess</c> decides (allow when not given).
 /// </summary>
 public sealed record SecretScope(

@@ -1,3 +1,6 @@
+using ActorRuntime.Components.ConfigurationStores;
+using ActorRuntime.Components.Secrets;
+using ActorRuntime.Components.Secrets.Stores;
 using ActorRuntime.Components.State.Stores;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,5 +18,10 @@ public sealed class BuiltInComponents
         services.AddStateStore("state.sqlite", c => new SqliteStateStore(c.Definition));
         services.AddStateStore("state.redis", c => new RedisStateStore(c.Definition));
         services.AddStateStore("state.postgresql", c => new PostgresStateStore(c.Definition));
+        services.AddComponentType<ISecretStore>("secretstores.local.file", c => new LocalFileSecretStore(c.Definition));
+        services.AddComponentType<ISecretStore>("secretstores.local.env", c => new LocalEnvSecretStore(c.Definition));
+        services.AddComponentType<ISecretStore>("secretstores.azure.keyvault", c => new AzureKeyVaultSecretStore(c.Definition));
+        services.AddComponentType<IConfigurationStore>("configuration.redis", c => new RedisConfigurationStore(c.Definition));
+        services.AddComponentType<IConfigurationStore>("configuration.postgresql", c => new PostgresConfigurationStore(c.Definition));
     }
 }

@@ -26,7 +26,8 @@ public static class ComponentsServiceCollectionExtensions
     /// begin: nothing serves until every component is ready.
     /// </summary>
     /// <param name="connect">False for a gateway that only fronts a cluster: the silos own the connections, the gateway
-    /// needs the definitions (names, key prefixes, capabilities) alone.</param>
+    /// needs the definitions (names, key prefixes, capabilities) alone, and connects only what it serves itself
+    /// (secret stores, <see cref="ComponentRegistry.ServedByGateway"/>).</param>
     public static IServiceCollection AddAppComponents(this IServiceCollection services, IReadOnlyList<ComponentDefinition> definitions, bool connect = true)
     {
         services.AddComponentCatalog();
@@ -38,7 +39,7 @@ public static class ComponentsServiceCollectionExtensions
     private sealed class ComponentInitializer(ComponentRegistry registry, bool connect) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) =>
-            connect ? registry.InitializeAsync(cancellationToken) : registry.MarkDefinedOnly();
+            connect ? registry.InitializeAsync(cancellationToken) : registry.MarkDefinedOnly(cancellationToken);
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

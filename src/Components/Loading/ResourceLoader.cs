@@ -1,5 +1,6 @@
 using ActorRuntime.Components.Hosting;
 using ActorRuntime.Components.Model;
+using ActorRuntime.Components.Secrets;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -38,8 +39,11 @@ public static class ResourceLoader
     /// The components this app uses, validated. Scopes exclude components not meant for <paramref name="appId"/>;
     /// the <c>NAMESPACE</c> environment variable filters by namespace.
     /// </summary>
-    public static IReadOnlyList<ComponentDefinition> LoadComponents(IEnumerable<string> resourcePaths, string appId, ComponentTypes? types = null) =>
-        Load(resourcePaths, appId, types: types).Components;
+    /// <param name="appDirectory">The app's directory (<c>appDirPath</c> of a run file): relative file paths in metadata
+    /// (<c>secretsFile</c>) resolve against it, as daprd's working directory under <c>dapr run -f</c>; null keeps the
+    /// process's working directory.</param>
+    public static IReadOnlyList<ComponentDefinition> LoadComponents(IEnumerable<string> resourcePaths, string appId, ComponentTypes? types = null, string? appDirectory = null) =>
+        Load(resourcePaths, appId, types: types, appDirectory: appDirectory).Components;
 
     /// <summary>
     /// Every component in the folders, whatever app it is scoped to: what a silo serves, since its grains act for all
@@ -52,7 +56,11 @@ public static class ResourceLoader
     /// <param name="appId">The app whose scopes apply; null for every app (<see cref="LoadForAllApps"/>).</param>
     /// <param name="processNamespace">Namespace filter; defaults to the <c>NAMESPACE</c> environment variable.</param>
     /// <param name="types">The component types this process can build; the built-in ones by default.</param>
-    public static ResourceLoadResult Load(IEnumerable<string> resourcePaths, string? appId, string? processNamespace = null, ComponentTypes? types = null)
+    /// <param name="resolveSecrets">Fill <c>secretKeyRef</c> entries from the secret stores loaded here
+    /// (<see cref="ComponentSecretResolver"/>); false only to inspect the files as written.</param>
+    /// <param name="appDirectory">See <see cref="LoadComponents"/>.</param>
+    public static ResourceLoadResult Load(IEnumerable<string> resourcePaths, string? appId, string? processNamespace = null, ComponentTypes? types = null,
+        bool resolveSecrets = true, string? appDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(resourcePaths);
         types ??= ComponentTypes.BuiltIn;
@@ -107,10 +115,10 @@ public static class ResourceLoader
                 continue;
             }
 
-            used.Add(component);
+            used.Add(AppRelativePaths.Resolve(component, appDirectory));
         }
 
-        return new ResourceLoadResult(used, skipped);
+        return new ResourceLoadResult(resolveSecrets ? [.. ComponentSecretResolver.Resolve(used, types)] : used, skipped);
     }
 
     // Within one app's view every pair overlaps (both are in scope); across apps, disjoint scope lists may reuse a name.

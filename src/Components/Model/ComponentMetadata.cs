@@ -57,5 +57,5 @@ public sealed class ComponentMetadata(ComponentDefinition component)
     }
 
     public ComponentConfigurationException Error(string field, string problem) =>
-        new(Component.SourceFile, Component.Name, field, problem);
+        new(Component.SourceFile, Component.Name, field, Component.RedactSecrets(problem));
 }

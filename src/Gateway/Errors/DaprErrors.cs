@@ -59,6 +59,34 @@ public static class DaprErrors
     public static DaprError ApiNotFound(string path) =>
         new("ERR_NOT_FOUND", $"method \"{path}\" is not found", 404, StatusCode.Unimplemented);
 
+    public static DaprError SecretStoresNotConfigured() =>
+        new("ERR_SECRET_STORES_NOT_CONFIGURED", "secret store is not configured", 500, StatusCode.FailedPrecondition);
+
+    // daprd answers 401 for an unknown store (a quirk SDKs rely on).
+    public static DaprError SecretStoreNotFound(string store) =>
+        new("ERR_SECRET_STORE_NOT_FOUND", $"failed finding secret store with key {store}", 401, StatusCode.InvalidArgument);
+
+    public static DaprError SecretPermissionDenied(string key, string store) =>
+        new("ERR_PERMISSION_DENIED", $"access denied by policy to get \"{key}\" from \"{store}\"", 403, StatusCode.PermissionDenied);
+
+    public static DaprError SecretGet(string key, string store, string detail) =>
+        new("ERR_SECRET_GET", $"failed getting secret with key {key} from secret store {store}: {detail}", 500, StatusCode.Internal);
+
+    public static DaprError BulkSecretGet(string store, string detail) =>
+        new("ERR_SECRET_GET", $"failed getting secrets from secret store {store}: {detail}", 500, StatusCode.Internal);
+
+    public static DaprError ConfigurationStoresNotConfigured() =>
+        new("ERR_CONFIGURATION_STORE_NOT_CONFIGURED", "configuration stores not configured", 500, StatusCode.FailedPrecondition);
+
+    public static DaprError ConfigurationStoreNotFound(string store) =>
+        new("ERR_CONFIGURATION_STORE_NOT_FOUND", $"configuration store {store} not found", 400, StatusCode.InvalidArgument);
+
+    public static DaprError ConfigurationGet(string keys, string store, string detail) =>
+        new("ERR_CONFIGURATION_GET", $"failed to get {keys} from Configuration store {store}: {detail}", 500, StatusCode.Internal);
+
+    public static DaprError ConfigurationSubscribe(string keys, string store, string detail) =>
+        new("ERR_CONFIGURATION_SUBSCRIBE", $"failed to subscribe {keys} from Configuration store {store}: {detail}", 500, StatusCode.Internal);
+
     public static DaprError DirectInvoke(string appId, string detail, int http = 500, StatusCode grpc = StatusCode.Internal) =>
         new("ERR_DIRECT_INVOKE", $"failed to invoke, id: {appId}, err: {detail}", http, grpc);
 

@@ -25,6 +25,8 @@ public partial class DaprGrpcService(StateService state, MetadataService metadat
         BindMetadataMethods(binder, service);
         BindInvocationMethods(binder, service);
         BindActorMethods(binder, service);
+        BindSecretsMethods(binder, service);
+        BindConfigurationMethods(binder, service);
     }
 
     private static Method<TRequest, TResponse> Unary<TRequest, TResponse>(string name, MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser)

@@ -1,10 +1,12 @@
 using ActorRuntime.Gateway.Actors;
+using ActorRuntime.Gateway.Configuration;
 using ActorRuntime.Gateway.Errors;
 using ActorRuntime.Gateway.Grpc;
 using ActorRuntime.Gateway.Health;
 using ActorRuntime.Gateway.Http;
 using ActorRuntime.Gateway.Invocation;
 using ActorRuntime.Gateway.Metadata;
+using ActorRuntime.Gateway.Secrets;
 using ActorRuntime.Gateway.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -49,6 +51,8 @@ public static class GatewayEndpointExtensions
         endpoints.MapStateApi();
         endpoints.MapInvocationApi();
         endpoints.MapActorsApi();
+        endpoints.MapSecretsApi();
+        endpoints.MapConfigurationApi();
         endpoints.MapGrpcService<DaprGrpcService>();
         // Unknown /v1.0 routes get Dapr's 404 body rather than an empty one.
         endpoints.MapFallback("/v1.0/{*rest}", (HttpContext http) => DaprErrors.ApiNotFound(http.Request.Path).ToResult());

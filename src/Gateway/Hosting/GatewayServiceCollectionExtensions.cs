@@ -8,6 +8,7 @@ using ActorRuntime.Gateway.Health;
 using ActorRuntime.Gateway.Invocation;
 using ActorRuntime.Gateway.Metadata;
 using ActorRuntime.Gateway.NameResolution;
+using ActorRuntime.Gateway.Secrets;
 using ActorRuntime.Gateway.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,6 +37,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<StateService>();
         services.AddSingleton<StatePolicies>();
         services.AddSingleton<InboundDelivery>();
+        services.AddSingleton<SecretsService>();
+        services.AddSingleton<Configuration.ConfigurationService>();
         services.AddSingleton<MetadataService>();
         services.AddHostedService<AppChannelProbe>();
         services.AddHostedService<ReadinessTracker>();

@@ -1,6 +1,7 @@
 using ActorRuntime.Components.Loading;
 using ActorRuntime.Components.Model;
 using ActorRuntime.Components.Hosting;
+using ActorRuntime.Components.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRuntime.Silo.Hosting;
@@ -29,7 +30,8 @@ internal static class SiloComponents
         var explicitly = options.Components is not null || options.ResourcesPaths is { Count: > 0 };
         if (options.Components is { } given)
         {
-            definitions = given;
+            // Built in code, not read by ResourceLoader: their secretKeyRef entries are resolved here (a no-op when resolved).
+            definitions = ComponentSecretResolver.Resolve(given, ComponentTypes.From(services));
             source = "the components given to AddActorRuntimeSilo";
         }
         else if (options.ResourcesPaths is { Count: > 0 } paths)

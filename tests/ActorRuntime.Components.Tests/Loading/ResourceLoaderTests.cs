@@ -76,7 +76,7 @@ public sealed class ResourceLoaderTests : IDisposable
             - app2
             """);
 
-        var c = Assert.Single(ResourceLoader.Load([_dir.Path], "app1", processNamespace: "").Components);
+        var c = Assert.Single(ResourceLoader.Load([_dir.Path], "app1", processNamespace: "", resolveSecrets: false).Components);
         Assert.Equal("orders", c.Name);
         Assert.Equal("shop", c.Namespace);
         Assert.Equal("state.redis", c.Type);
