@@ -19,12 +19,13 @@ internal sealed class ChangeRecorder : IDisposable
     public IReadOnlyList<StateChange> Seen => [.. _seen];
 
     /// <summary>Waits until a change matching <paramref name="match"/> has been reported; returns it, or fails at the deadline.</summary>
-    public async Task<StateChange> WaitForAsync(Func<StateChange, bool> match, TimeSpan timeout, string what)
+    /// <param name="since">Only changes reported after the first <paramref name="since"/> ones count.</param>
+    public async Task<StateChange> WaitForAsync(Func<StateChange, bool> match, TimeSpan timeout, string what, int since = 0)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            foreach (var c in _seen) if (match(c)) return c;
+            foreach (var c in _seen.Skip(since)) if (match(c)) return c;
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
                 throw new Xunit.Sdk.XunitException($"no change reported for {what} within {timeout.TotalSeconds} s; seen: {string.Join(", ", _seen)}");
