@@ -18,7 +18,8 @@ internal static class RuntimeLogging
             // neighbour silo that stopped): noise for someone running an app. --log-level debug shows them all.
             logging.AddFilter("Orleans", LogLevel.Error);
             logging.AddFilter("Microsoft", LogLevel.Warning);
-            logging.AddFilter("Polly", LogLevel.Warning);
+            // Orleans retries its placement through Polly, which reports every handled attempt as a warning.
+            logging.AddFilter("Polly", LogLevel.Error);
             logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         }
     }
