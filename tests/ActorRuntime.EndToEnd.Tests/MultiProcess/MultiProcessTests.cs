@@ -88,7 +88,7 @@ public sealed class MultiProcessTests : IDisposable
         Assert.Contains("beta", list);
 
         var stop = await RunToEndAsync("stop", "--app-id", "alpha");
-        Assert.Contains("App 'alpha' stopped", stop);
+        Assert.Contains("app stopped successfully: alpha", stop);
         Assert.True(a.HasExited, "alpha's process is still running after actorrt stop");
         Assert.Equal(HttpStatusCode.NoContent, await CliProcess.HealthAsync(_http, pb));
         using var save = await _http.PostAsync($"http://127.0.0.1:{pb}/v1.0/state/statestore",
@@ -96,7 +96,7 @@ public sealed class MultiProcessTests : IDisposable
         Assert.Equal(HttpStatusCode.NoContent, save.StatusCode);
 
         var missing = await RunToEndAsync("stop", "--app-id", "no-such-app");
-        Assert.Contains("No running app with id 'no-such-app'", missing);
+        Assert.Contains("failed to stop app id no-such-app: couldn't find app id no-such-app", missing);
     }
 
     [Fact(Timeout = 240_000)]
