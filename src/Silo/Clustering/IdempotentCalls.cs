@@ -12,7 +12,7 @@ namespace ActorRuntime.Silo.Clustering;
 /// directory leases, and reminder and timer bookkeeping. Actor method calls, ETag'd writes, transactions and reminder
 /// firing are not: their second run could act twice or fail where the first succeeded.
 /// </summary>
-internal static class IdempotentCalls
+public static class IdempotentCalls
 {
     private static readonly HashSet<string> ActorBookkeeping =
         [nameof(IActorGrain.RegisterTimer), nameof(IActorGrain.UnregisterTimer), nameof(IActorGrain.RegisterReminder),
