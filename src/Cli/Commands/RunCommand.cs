@@ -60,6 +60,8 @@ internal static class RunCommand
     {
         var console = LineWriter.Console;
         if (!multi && apps[0].Command.Count == 0) console.WriteLine("WARNING: no application command found.");
+        // Printed by earlier versions of `dapr run -f`; quickstart READMEs written then still wait for it.
+        if (multi) AppLogs.Status(console, "⚠", "This is a preview feature and subject to change in future releases.");
         await using var runtime = await StandaloneRuntime.StartAsync(apps, cluster, signals.Token);
         for (var i = 0; i < apps.Count; i++)
         {

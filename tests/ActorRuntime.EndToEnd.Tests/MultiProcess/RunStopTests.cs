@@ -56,6 +56,7 @@ public sealed class RunStopTests : IDisposable
 
         await using (var run = await CliProcess.StartAsync(Home, _root, "run", "-f", "."))
         {
+            await run.WaitForLineAsync(l => l == "⚠  This is a preview feature and subject to change in future releases.", StartTimeout);
             foreach (var (app, (http, grpc)) in ports)
             {
                 await run.WaitForLineAsync(l => l == $"ℹ️  Validating config and starting app \"{app}\"", StartTimeout);
