@@ -100,7 +100,9 @@ internal static class RunCommand
 
         var started = running.Where(r => r is not null).Select(r => r!.Exited).ToList();
         var appsDone = started.Count == 0 ? Task.Delay(Timeout.Infinite, signals.Token) : multi ? Task.WhenAll(started) : started[0];
-        await Task.WhenAny(appsDone, runtime.AnyGatewayStopping, signals.Stopped);
+        var stopped = new bool[apps.Count];
+        if (multi) await StopAppsOneByOneAsync(runtime, apps, logs, running, stopped, appsDone, signals);
+        else await Task.WhenAny(appsDone, runtime.AnyGatewayStopping, signals.Stopped);
 
         // The app ended by itself: report it as dapr does, and pass its exit code on.
         var appEnded = !multi && running[0] is { Exited.IsCompleted: true } && !signals.Token.IsCancellationRequested;
@@ -109,7 +111,7 @@ internal static class RunCommand
         {
             console.WriteLine("");
             AppLogs.Status(console, "ℹ️", "Received signal to stop Dapr and app processes. Shutting down Dapr and app processes.");
-            foreach (var l in logs)
+            foreach (var l in logs.Where((_, i) => !stopped[i]))
             {
                 AppLogs.Status(l.Runtime, "ℹ️", "\ntermination signal received: shutting down");
                 if (!ReferenceEquals(l.App, l.Runtime)) AppLogs.Status(l.App, "ℹ️", "\ntermination signal received: shutting down");
@@ -122,11 +124,39 @@ internal static class RunCommand
         await Task.WhenAll(running.Where(r => r is not null).Select(r => r!.StopAsync(grace)).Append(runtime.StopAsync(grace)));
         for (var i = 0; i < apps.Count; i++)
         {
+            if (stopped[i]) continue;
             var writer = multi ? logs[i].Runtime : console;
             AppLogs.Status(writer, "✅", "Exited Dapr successfully");
             if (wasRunning[i]) AppLogs.Status(writer, "✅", "Exited App successfully");
         }
         return appEnded ? running[0]!.Exited.Result : 0;
+    }
+
+    /// <summary>
+    /// A run file's apps stop one by one when their runtime is asked to (<c>actorrt stop --app-id X</c> or
+    /// <c>POST /v1.0/shutdown</c>), as each <c>daprd</c> of <c>dapr run -f</c> does; the run ends on a signal, when
+    /// every app has exited, or when every runtime has stopped.
+    /// </summary>
+    private static async Task StopAppsOneByOneAsync(StandaloneRuntime runtime, IReadOnlyList<RunOptions> apps, IReadOnlyList<AppLogs> logs,
+        AppProcess?[] running, bool[] stopped, Task appsDone, StopSignals signals)
+    {
+        while (!stopped.All(s => s))
+        {
+            var pending = Enumerable.Range(0, apps.Count).Where(i => !stopped[i]).ToList();
+            var next = await Task.WhenAny(pending.Select(i => runtime.GatewayStopping[i]).Append(appsDone).Append(signals.Stopped));
+            if (next == appsDone || signals.Token.IsCancellationRequested) return;
+            foreach (var i in pending.Where(i => runtime.GatewayStopping[i].IsCompleted))
+            {
+                stopped[i] = true;
+                var wasRunning = running[i] is { Exited.IsCompleted: false };
+                AppLogs.Status(logs[i].Runtime, "ℹ️", "\ntermination signal received: shutting down");
+                await Task.WhenAll(running[i]?.StopAsync(TimeSpan.FromSeconds(apps[i].GracefulShutdownSeconds)) ?? Task.CompletedTask,
+                    runtime.StopGatewayAsync(i, TimeSpan.FromSeconds(apps[i].GracefulShutdownSeconds)));
+                AppLogs.Status(logs[i].Runtime, "✅", "Exited Dapr successfully");
+                if (wasRunning) AppLogs.Status(logs[i].Runtime, "✅", "Exited App successfully");
+                RunRegistry.Remove(apps[i].AppId);
+            }
+        }
     }
 
     private static void ReportAppExit(LineWriter console, int code)

@@ -48,13 +48,17 @@ internal static class StopCommand
         }
         foreach (var id in ids)
         {
-            var pids = entries.Where(e => e.AppId == id).Select(e => e.Pid).Distinct().ToList();
-            if (pids.Count == 0)
+            var matches = entries.Where(e => e.AppId == id).ToList();
+            // An app of a multi-app run shares its process with the others: only its runtime is asked to stop, as
+            // `dapr stop` stops only that app's daprd then; a process serving just this app stops as a whole.
+            var shared = matches.Where(e => entries.Count(o => o.Pid == e.Pid) > 1).ToList();
+            var pids = matches.Except(shared).Select(e => e.Pid).Distinct().ToList();
+            if (matches.Count == 0)
             {
                 Console.Error.WriteLine($"❌  failed to stop app id {id}: couldn't find app id {id}");
                 failed++;
             }
-            else if (await StopAsync(pids)) Console.WriteLine($"✅  app stopped successfully: {id}");
+            else if (await StopAsync(pids) && await StopSharedAsync(shared)) Console.WriteLine($"✅  app stopped successfully: {id}");
             else
             {
                 Console.Error.WriteLine($"❌  failed to stop app id {id}: still running after {Wait.TotalSeconds:0} s");
@@ -62,6 +66,23 @@ internal static class StopCommand
             }
         }
         return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary><c>POST /v1.0/shutdown</c> to each app's runtime, then waits for its entry to go.</summary>
+    private static async Task<bool> StopSharedAsync(IReadOnlyList<RunRegistry.Entry> apps)
+    {
+        if (apps.Count == 0) return true;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        if (Environment.GetEnvironmentVariable("DAPR_API_TOKEN") is { Length: > 0 } token) http.DefaultRequestHeaders.Add("dapr-api-token", token);
+        foreach (var app in apps)
+        {
+            try { using var _ = await http.PostAsync(new Uri($"http://127.0.0.1:{app.HttpPort}/v1.0/shutdown"), null); }
+            catch (HttpRequestException) { }
+        }
+        var deadline = DateTime.UtcNow + Wait;
+        bool Running() => RunRegistry.List().Any(e => apps.Any(a => a.AppId == e.AppId && a.Pid == e.Pid));
+        while (Running() && DateTime.UtcNow < deadline) await Task.Delay(100);
+        return !Running();
     }
 
     private static async Task<bool> StopAsync(IReadOnlyList<int> pids)

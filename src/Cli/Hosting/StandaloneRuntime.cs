@@ -41,6 +41,9 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
     /// <summary>Completes when any gateway begins to stop (for example through <c>POST /v1.0/shutdown</c>).</summary>
     public Task AnyGatewayStopping => _anyStopping.Task;
 
+    /// <summary>Per started gateway, in start order: completes when that gateway begins to stop.</summary>
+    public IReadOnlyList<Task> GatewayStopping => _stopping;
+
     /// <summary>Validates every app's components, then starts the silo. Gateways start with <see cref="StartGatewayAsync"/>.</summary>
     public static async Task<StandaloneRuntime> StartAsync(IReadOnlyList<RunOptions> apps, ClusterMode cluster, CancellationToken ct)
     {
@@ -98,7 +101,13 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
         var gateway = GatewayHost.Build(app, http, grpc, _components[index], _catalog, grains, extended, manifests);
         await gateway.StartAsync(ct);
         _gateways.Add((app, gateway, http, grpc));
-        gateway.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => _anyStopping.TrySetResult());
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gateway.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() =>
+        {
+            stopping.TrySetResult();
+            _anyStopping.TrySetResult();
+        });
+        _stopping.Add(stopping.Task);
         return (http, grpc);
     }
 
@@ -111,6 +120,13 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
     /// leaves the cluster within about a second more; past that the silo stops ungracefully and the other processes
     /// notice the exit at once (the machine-local cluster watches process ids).
     /// </summary>
+    /// <summary>Stops one app's gateway (its in-flight requests get <paramref name="grace"/>); the silo serves the others on.</summary>
+    public async Task StopGatewayAsync(int index, TimeSpan grace)
+    {
+        using var drain = new CancellationTokenSource(grace);
+        try { await _gateways[index].Gateway.StopAsync(drain.Token); } catch (OperationCanceledException) { }
+    }
+
     public async Task StopAsync(TimeSpan grace)
     {
         if (_stopped) return;

@@ -80,6 +80,18 @@ public sealed class RunStopTests : IDisposable
             Assert.Contains("orders", list);
 
             var nodePids = ports.Keys.Select(a => int.Parse(File.ReadAllText(Path.Combine(_root, a, "node.pid")), CultureInfo.InvariantCulture)).ToList();
+
+            // One app of the run stops alone (as dapr stop --app-id stops that app's daprd); the other serves on.
+            var one = await RunToEndAsync("stop", "--app-id", "checkout");
+            Assert.Contains("app stopped successfully: checkout", one);
+            Assert.False(run.HasExited, "stopping one app of a run file stopped the whole run");
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, await CliProcess.HealthAsync(_http, ports["orders"].Http));
+            Assert.Null(await CliProcess.HealthAsync(_http, ports["checkout"].Http));
+            var checkoutNode = int.Parse(File.ReadAllText(Path.Combine(_root, "checkout", "node.pid")), CultureInfo.InvariantCulture);
+            var gone = DateTime.UtcNow.AddSeconds(10);
+            while (IsRunning(checkoutNode) && DateTime.UtcNow < gone) await Task.Delay(100);
+            Assert.False(IsRunning(checkoutNode), "checkout's node survived actorrt stop --app-id checkout");
+            Assert.DoesNotContain("checkout", await RunToEndAsync("list"));
             var clock = Stopwatch.StartNew();
             var stop = await RunToEndAsync("stop", "-f", ".");
             Assert.Contains("Dapr and app processes stopped successfully", stop);
