@@ -1,22 +1,30 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace ActorRuntime.Cli.Apps;
 
 /// <summary>
 /// The user's app, started beside its gateway with Dapr's environment (<c>DAPR_HTTP_PORT</c>, <c>DAPR_GRPC_PORT</c>,
-/// <c>APP_ID</c>, <c>APP_PORT</c>); its output is forwarded line by line behind a prefix, as <c>dapr run</c> does.
+/// <c>APP_ID</c>, <c>APP_PORT</c>); its output goes line by line, behind a prefix, to the app's log destination.
 /// </summary>
-internal sealed partial class AppProcess : IAsyncDisposable
+internal sealed class AppProcess : IAsyncDisposable
 {
+    /// <summary>How long output may still arrive after the app exited (a grandchild may hold the pipe open).</summary>
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(1);
+
     private readonly Process _process;
 
     private AppProcess(Process process) => _process = process;
 
     public int Id => _process.Id;
+
+    /// <summary>The exit code, once the app has exited and its output has been forwarded.</summary>
     public Task<int> Exited { get; private set; } = Task.FromResult(0);
 
-    public static AppProcess Start(IReadOnlyList<string> command, string? workingDirectory, IReadOnlyDictionary<string, string> environment, string prefix)
+    /// <summary>True when the app ended because we stopped it (its exit code then says nothing about the app).</summary>
+    public bool StoppedByUs { get; private set; }
+
+    public static AppProcess Start(IReadOnlyList<string> command, string? workingDirectory, IReadOnlyDictionary<string, string> environment,
+        string prefix, TextWriter output)
     {
         var psi = new ProcessStartInfo(command[0])
         {
@@ -31,8 +39,8 @@ internal sealed partial class AppProcess : IAsyncDisposable
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.Exited += (_, _) => exited.TrySetResult(process.ExitCode);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.Out.WriteLine(prefix + e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Out.WriteLine(prefix + e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.WriteLine(prefix + e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.WriteLine(prefix + e.Data); };
         if (!process.Start()) throw new InvalidOperationException($"could not start '{command[0]}'");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -42,19 +50,45 @@ internal sealed partial class AppProcess : IAsyncDisposable
     private static async Task<int> WaitAndDrain(Process process, Task<int> exited)
     {
         var code = await exited;
-        await process.WaitForExitAsync(); // flushes the redirected output
+        using var drain = new CancellationTokenSource(DrainLimit);
+        try { await process.WaitForExitAsync(drain.Token); } // flushes the redirected output
+        catch (OperationCanceledException) { } // something the app started still holds the pipe: stop waiting for it
         return code;
     }
 
-    /// <summary>SIGTERM, then SIGKILL to the whole tree if the app has not exited within the grace period.</summary>
+    /// <summary>
+    /// SIGTERM to the app and everything it started, then SIGKILL to whatever is left after <paramref name="grace"/>.
+    /// </summary>
     public async Task StopAsync(TimeSpan grace)
     {
-        if (_process.HasExited) return;
+        if (Exited.IsCompleted) return;
+        StoppedByUs = true;
+        var tree = ProcessTree.Collect(_process.Id);
         if (OperatingSystem.IsWindows()) _process.Kill(entireProcessTree: true);
-        else _ = Kill(_process.Id, 15);
-        if (await Task.WhenAny(Exited, Task.Delay(grace)) != Exited && !_process.HasExited)
-            _process.Kill(entireProcessTree: true);
+        else ProcessTree.Signal(tree, ProcessTree.SigTerm);
+        using var timeout = new CancellationTokenSource(grace);
+        while (!timeout.IsCancellationRequested && tree.Any(ProcessTree.IsRunning))
+        {
+            try { await Task.Delay(50, timeout.Token); } catch (OperationCanceledException) { }
+        }
+        Kill(tree);
         await Exited;
+    }
+
+    /// <summary>SIGKILL to the app's whole tree, at once (a second Ctrl+C).</summary>
+    public void Kill()
+    {
+        if (Exited.IsCompleted) return;
+        StoppedByUs = true;
+        Kill(ProcessTree.Collect(_process.Id));
+    }
+
+    private void Kill(IReadOnlyList<int> tree)
+    {
+        // Collected again: a child may have started one more process while we waited.
+        var all = tree.Concat(_process.HasExited ? [] : ProcessTree.Collect(_process.Id)).Distinct().Where(ProcessTree.IsRunning).ToList();
+        if (OperatingSystem.IsWindows()) { if (!_process.HasExited) _process.Kill(entireProcessTree: true); }
+        else ProcessTree.Signal(all, ProcessTree.SigKill);
     }
 
     public async ValueTask DisposeAsync()
@@ -62,7 +96,4 @@ internal sealed partial class AppProcess : IAsyncDisposable
         await StopAsync(TimeSpan.FromSeconds(5));
         _process.Dispose();
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    internal static partial int Kill(int pid, int signal);
 }

@@ -6,7 +6,10 @@ namespace ActorRuntime.Cli.Commands;
 /// <summary>Turns a Dapr multi-app run file (<c>dapr.yaml</c>) into per-app run options.</summary>
 internal static class RunFile
 {
-    public static IReadOnlyList<RunOptions> Load(string path)
+    public static IReadOnlyList<RunOptions> Load(string path) => Load(path, out _);
+
+    /// <summary>Loads the run file; <paramref name="filePath"/> is its absolute path (a folder resolves to its dapr.yaml).</summary>
+    public static IReadOnlyList<RunOptions> Load(string path, out string filePath)
     {
         var home = ActorRuntimeHome.Resolve();
         RunTemplate template;
@@ -19,6 +22,7 @@ internal static class RunFile
             throw new UsageException(ex.Message);
         }
         if (template.Apps.Count == 0) throw new UsageException($"{template.FilePath}: no apps under 'apps'");
+        var file = filePath = Path.GetFullPath(template.FilePath);
         return [.. template.Apps.Select(a => new RunOptions
         {
             AppId = a.AppId,
@@ -41,6 +45,9 @@ internal static class RunFile
             Command = a.Command,
             WorkingDirectory = a.AppDirPath,
             Environment = a.Env,
+            AppLogDestination = a.AppLogDestination,
+            DaprdLogDestination = a.DaprdLogDestination,
+            RunFilePath = file,
         })];
     }
 

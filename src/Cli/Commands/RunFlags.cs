@@ -23,6 +23,7 @@ public static class RunFlags
         new("app-health-probe-timeout", "Milliseconds a health probe may take (default 500)"),
         new("app-health-threshold", "Failed probes before the app counts as unhealthy (default 3)"),
         new("dapr-internal-grpc-port", "Port other gateways use to call this one (default: a free port)"),
+        new("dapr-graceful-shutdown-seconds", "Seconds a stop may drain requests and the app before cutting them short (default 5)"),
         new("run-file", "A multi-app run file (dapr.yaml) or its folder", false, "f"),
         new("help", "Show this help", true, "h"),
     ];
@@ -48,6 +49,9 @@ public static class RunFlags
         AppHealthProbeTimeoutMilliseconds = cl.GetInt("app-health-probe-timeout") ?? 500,
         AppHealthThreshold = cl.GetInt("app-health-threshold") ?? 3,
         InternalPort = cl.GetInt("dapr-internal-grpc-port"),
+        GracefulShutdownSeconds = cl.GetInt("dapr-graceful-shutdown-seconds") is { } g
+            ? g >= 0 ? g : throw new UsageException("--dapr-graceful-shutdown-seconds must not be negative")
+            : 5,
         Command = cl.AppCommand,
     };
 

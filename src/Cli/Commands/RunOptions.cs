@@ -26,6 +26,15 @@ public sealed record RunOptions
     public int? InternalPort { get; init; }
     /// <summary>The host name other gateways and silos use to reach this gateway's internal port (default: the listen address, or 127.0.0.1).</summary>
     public string? AdvertisedAddress { get; init; }
+    /// <summary><c>--dapr-graceful-shutdown-seconds</c>: how long a stop may drain requests and the app before it is cut short (daprd's default 5).</summary>
+    public int GracefulShutdownSeconds { get; init; } = 5;
+    /// <summary>Run file only: <c>appLogDestination</c> and <c>daprdLogDestination</c> (console, file, fileAndConsole).</summary>
+    public string? AppLogDestination { get; init; }
+    public string? DaprdLogDestination { get; init; }
+    /// <summary>The absolute path of the run file this app came from (what <c>actorrt stop -f</c> matches), else null.</summary>
+    public string? RunFilePath { get; init; }
+    /// <summary>Where this app's runtime logs go; null is the console.</summary>
+    public Apps.LineWriter? RuntimeLog { get; init; }
     public IReadOnlyList<string> Command { get; init; } = [];
     public string? WorkingDirectory { get; init; }
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();

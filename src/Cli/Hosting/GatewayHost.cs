@@ -36,7 +36,7 @@ internal static class GatewayHost
     {
         var internalPort = run.InternalPort ?? 0; // 0: bound by Kestrel, number read back once started
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "actorrt-gateway-" + run.AppId });
-        RuntimeLogging.Configure(builder.Logging, run.LogLevel, run.AppId);
+        RuntimeLogging.Configure(builder.Logging, run.LogLevel, run.RuntimeLog);
         connectCluster(builder);
         builder.Services.AddComponentCatalog(catalog);
         builder.Services.AddAppComponents(components, connectComponents);
@@ -64,7 +64,8 @@ internal static class GatewayHost
             o.ConfigFile = run.ConfigFile;
             o.ResourcesPaths = run.ResourcesPaths;
         });
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        // --dapr-graceful-shutdown-seconds: in-flight requests get this long to finish when the gateway stops.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(run.GracefulShutdownSeconds));
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = run.MaxRequestBodyMegabytes * 1024L * 1024L;

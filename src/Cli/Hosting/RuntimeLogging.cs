@@ -1,30 +1,25 @@
-using Microsoft.Extensions.Logging.Console;
+using ActorRuntime.Cli.Apps;
 
 namespace ActorRuntime.Cli.Hosting;
 
 internal static class RuntimeLogging
 {
-    public static void Configure(ILoggingBuilder logging, string level, string? scope = null)
+    /// <summary>Logs at <paramref name="level"/> to <paramref name="writer"/> (default: the console).</summary>
+    public static void Configure(ILoggingBuilder logging, string level, LineWriter? writer = null)
     {
         logging.ClearProviders();
-        logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-            o.ColorBehavior = LoggerColorBehavior.Disabled;
-        });
+        logging.AddProvider(new LineLoggerProvider(writer ?? LineWriter.Console));
         var min = Parse(level);
         logging.SetMinimumLevel(min);
         // Orleans and ASP.NET Core are chatty at Information; a developer wants the runtime's own lines.
         if (min > LogLevel.Debug)
         {
-            logging.AddFilter("Orleans", LogLevel.Warning);
-            // Its first check after start-up compares against process start and always warns.
-            logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
-            // A gateway waiting for its first silo would log this every second; RetryForever reports it more calmly.
-            logging.AddFilter("Orleans.Messaging.GatewayManager", LogLevel.Error);
+            // Orleans' warnings are about its own internals (e.g. the reminder-period warning at every start, a
+            // neighbour silo that stopped): noise for someone running an app. --log-level debug shows them all.
+            logging.AddFilter("Orleans", LogLevel.Error);
             logging.AddFilter("Microsoft", LogLevel.Warning);
-            logging.AddFilter("Polly", LogLevel.Warning);
+            // Orleans retries its placement through Polly, which reports every handled attempt as a warning.
+            logging.AddFilter("Polly", LogLevel.Error);
             logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         }
     }

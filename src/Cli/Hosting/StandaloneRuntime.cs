@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using ActorRuntime.Cli.Apps;
 using ActorRuntime.Cli.Commands;
 using ActorRuntime.Components;
 using ActorRuntime.Components.Hosting;
@@ -13,16 +15,36 @@ namespace ActorRuntime.Cli.Hosting;
 /// </summary>
 internal sealed class StandaloneRuntime : IAsyncDisposable
 {
-    private readonly IHost _silo;
-    private readonly List<(RunOptions App, WebApplication Gateway, int HttpPort, int GrpcPort)> _gateways = [];
+    /// <summary>What leaving the cluster may take beyond the drain before the silo is stopped ungracefully.</summary>
+    private static readonly TimeSpan LeaveBudget = TimeSpan.FromSeconds(1);
 
-    private StandaloneRuntime(IHost silo) => _silo = silo;
+    private readonly IHost _silo;
+    private readonly IReadOnlyList<RunOptions> _apps;
+    private readonly IReadOnlyList<IReadOnlyList<ComponentDefinition>> _components;
+    private readonly ComponentCatalog _catalog;
+    private readonly HashSet<int> _takenPorts = [];
+    private readonly List<Task> _stopping = [];
+    private readonly TaskCompletionSource _anyStopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<(RunOptions App, WebApplication Gateway, int HttpPort, int GrpcPort)> _gateways = [];
+    private bool _stopped;
+
+    private StandaloneRuntime(IHost silo, IReadOnlyList<RunOptions> apps, IReadOnlyList<IReadOnlyList<ComponentDefinition>> components, ComponentCatalog catalog)
+    {
+        _silo = silo;
+        _apps = apps;
+        _components = components;
+        _catalog = catalog;
+    }
 
     public IReadOnlyList<(RunOptions App, WebApplication Gateway, int HttpPort, int GrpcPort)> Gateways => _gateways;
 
     /// <summary>Completes when any gateway begins to stop (for example through <c>POST /v1.0/shutdown</c>).</summary>
-    public Task AnyGatewayStopping { get; private set; } = Task.CompletedTask;
+    public Task AnyGatewayStopping => _anyStopping.Task;
 
+    /// <summary>Per started gateway, in start order: completes when that gateway begins to stop.</summary>
+    public IReadOnlyList<Task> GatewayStopping => _stopping;
+
+    /// <summary>Validates every app's components, then starts the silo. Gateways start with <see cref="StartGatewayAsync"/>.</summary>
     public static async Task<StandaloneRuntime> StartAsync(IReadOnlyList<RunOptions> apps, ClusterMode cluster, CancellationToken ct)
     {
         var home = ActorRuntimeHome.Resolve();
@@ -36,9 +58,10 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
             foreach (var d in defs) catalog.Add(d);
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "actorrt-silo", DisableDefaults = true });
-        RuntimeLogging.Configure(builder.Logging, apps[0].LogLevel);
+        // The silo serves every app of the run: its few lines go wherever the apps' runtime logs go.
+        RuntimeLogging.Configure(builder.Logging, apps[0].LogLevel, LineWriter.Combine(apps.Select(a => a.RuntimeLog ?? LineWriter.Console)));
         builder.Services.AddComponentCatalog(catalog);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = LeaveBudget);
         builder.UseOrleans(silo => silo.AddActorRuntimeSilo(o =>
         {
             o.Cluster = cluster;
@@ -46,35 +69,10 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
             o.Components = [.. components.SelectMany(c => c).DistinctBy(d => d.InstanceId)];
         }));
         var siloHost = builder.Build();
-        var runtime = new StandaloneRuntime(siloHost);
+        var runtime = new StandaloneRuntime(siloHost, apps, components, catalog);
         try
         {
             await siloHost.StartAsync(ct);
-            var grains = siloHost.Services.GetRequiredService<IGrainFactory>();
-            var manifests = siloHost.Services.GetRequiredService<IClusterManifestProvider>();
-            var taken = new HashSet<int>();
-            var stopping = new List<Task>();
-            for (var i = 0; i < apps.Count; i++)
-            {
-                var app = apps[i];
-                var http = app.HttpPort ?? PortPicker.PreferredOrFree(3500, taken);
-                var grpc = app.GrpcPort ?? PortPicker.PreferredOrFree(50001, taken);
-                taken.Add(http);
-                taken.Add(grpc);
-                var extended = new Dictionary<string, string>
-                {
-                    ["cliPID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    ["appCommand"] = string.Join(' ', app.Command),
-                };
-                var gateway = GatewayHost.Build(app, http, grpc, components[i], catalog, grains, extended, manifests);
-                await gateway.StartAsync(ct);
-                runtime._gateways.Add((app, gateway, http, grpc));
-                var lifetime = gateway.Services.GetRequiredService<IHostApplicationLifetime>();
-                var tcs = new TaskCompletionSource();
-                lifetime.ApplicationStopping.Register(() => tcs.TrySetResult());
-                stopping.Add(tcs.Task);
-            }
-            runtime.AnyGatewayStopping = Task.WhenAny(stopping);
             return runtime;
         }
         catch
@@ -84,19 +82,73 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts the gateway of app number <paramref name="index"/>; returns its HTTP and gRPC ports.</summary>
+    public async Task<(int Http, int Grpc)> StartGatewayAsync(int index, CancellationToken ct)
+    {
+        var app = _apps[index];
+        var http = app.HttpPort ?? PortPicker.PreferredOrFree(3500, _takenPorts);
+        var grpc = app.GrpcPort ?? PortPicker.PreferredOrFree(50001, _takenPorts);
+        _takenPorts.Add(http);
+        _takenPorts.Add(grpc);
+        var extended = new Dictionary<string, string>
+        {
+            ["cliPID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["appCommand"] = string.Join(' ', app.Command),
+        };
+        if (app.RunFilePath is { } runFile) extended["runTemplatePath"] = runFile;
+        var grains = _silo.Services.GetRequiredService<IGrainFactory>();
+        var manifests = _silo.Services.GetRequiredService<IClusterManifestProvider>();
+        var gateway = GatewayHost.Build(app, http, grpc, _components[index], _catalog, grains, extended, manifests);
+        await gateway.StartAsync(ct);
+        _gateways.Add((app, gateway, http, grpc));
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gateway.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() =>
+        {
+            stopping.TrySetResult();
+            _anyStopping.TrySetResult();
+        });
+        _stopping.Add(stopping.Task);
+        return (http, grpc);
+    }
+
     /// <summary>Dapr's rule: the given paths, else the default components folder (written on first use).</summary>
     private static IReadOnlyList<string> ResourcePathsFor(RunOptions app, string home) =>
         app.ResourcesPaths.Count > 0 ? app.ResourcesPaths : [EmbeddedDefaults.EnsureDefaultComponentsIn(home)];
 
+    /// <summary>
+    /// Drains the gateways within <paramref name="grace"/> (in-flight requests finish, new ones are refused), then
+    /// leaves the cluster within about a second more; past that the silo stops ungracefully and the other processes
+    /// notice the exit at once (the machine-local cluster watches process ids).
+    /// </summary>
+    /// <summary>Stops one app's gateway (its in-flight requests get <paramref name="grace"/>); the silo serves the others on.</summary>
+    public async Task StopGatewayAsync(int index, TimeSpan grace)
+    {
+        using var drain = new CancellationTokenSource(grace);
+        try { await _gateways[index].Gateway.StopAsync(drain.Token); } catch (OperationCanceledException) { }
+    }
+
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (_stopped) return;
+        _stopped = true;
+        var clock = Stopwatch.StartNew();
+        using (var drain = new CancellationTokenSource(grace))
+        {
+            await Task.WhenAll(_gateways.Select(async g =>
+            {
+                try { await g.Gateway.StopAsync(drain.Token); } catch (OperationCanceledException) { }
+            }));
+        }
+        var left = grace + LeaveBudget - clock.Elapsed;
+        using var leave = new CancellationTokenSource(left > TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200));
+        try { await _silo.StopAsync(leave.Token); } catch (OperationCanceledException) { }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await Task.WhenAll(_gateways.Select(async g =>
-        {
-            try { await g.Gateway.StopAsync(); } catch (OperationCanceledException) { }
-            await g.Gateway.DisposeAsync();
-        }));
+        await StopAsync(TimeSpan.FromSeconds(_apps.Count > 0 ? _apps.Max(a => a.GracefulShutdownSeconds) : 5));
+        foreach (var g in _gateways) await g.Gateway.DisposeAsync();
         var catalog = _silo.Services.GetService<ComponentCatalog>();
-        try { await _silo.StopAsync(); } catch (OperationCanceledException) { }
         _silo.Dispose();
         if (catalog is not null) await catalog.DisposeAsync();
     }

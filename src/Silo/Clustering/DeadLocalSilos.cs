@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
@@ -6,8 +5,8 @@ namespace ActorRuntime.Silo.Clustering;
 
 /// <summary>
 /// Marks as dead the membership rows of machine-local silos whose process no longer exists. Silos are named
-/// <c>actorrt-{pid}</c>; a row still joining or active whose pid is not a running process can only be left over
-/// from a killed run. The table version is bumped with the change so live silos pick it up like any other update.
+/// <c>actorrt-{pid}</c>; a row not yet dead whose pid is not a running process can only be left over from a killed
+/// run. The table version is bumped with the change so live silos pick it up like any other update.
 /// </summary>
 internal static class DeadLocalSilos
 {
@@ -15,6 +14,11 @@ internal static class DeadLocalSilos
     private const int Dead = 6;
 
     public static string SiloNameForThisProcess() => Prefix + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The process id in a machine-local silo's name, or null for any other name.</summary>
+    public static int? ProcessIdOf(string? siloName) =>
+        siloName is not null && siloName.StartsWith(Prefix, StringComparison.Ordinal)
+        && int.TryParse(siloName.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
 
     public static int Reap(string connectionString, string clusterId)
     {
@@ -25,15 +29,12 @@ internal static class DeadLocalSilos
         using (var select = connection.CreateCommand())
         {
             select.Transaction = tx;
-            select.CommandText = "SELECT Address, Port, Generation, SiloName FROM OrleansMembershipTable WHERE DeploymentId = @d AND Status IN (1, 2, 3)";
+            select.CommandText = "SELECT Address, Port, Generation, SiloName FROM OrleansMembershipTable WHERE DeploymentId = @d AND Status IN (1, 2, 3, 4, 5)";
             select.Parameters.AddWithValue("@d", clusterId);
             using var reader = select.ExecuteReader();
             while (reader.Read())
             {
-                var name = reader.GetString(3);
-                if (name.StartsWith(Prefix, StringComparison.Ordinal)
-                    && int.TryParse(name.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                    && !IsRunning(pid))
+                if (ProcessIdOf(reader.GetString(3)) is { } pid && !LocalProcess.IsRunning(pid))
                     stale.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
             }
         }
@@ -59,18 +60,5 @@ internal static class DeadLocalSilos
         }
         tx.Commit();
         return stale.Count;
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var p = Process.GetProcessById(pid);
-            return !p.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 }

@@ -30,6 +30,10 @@ public static class LocalMachineClustering
         // spares a restart after `kill -9` the wait for Orleans to time out their stale rows.
         DeadLocalSilos.Reap(connectionString, options.ClusterId);
         builder.Configure<SiloOptions>(o => o.SiloName = DeadLocalSilos.SiloNameForThisProcess());
+        // ...and declaring them dead within a fraction of a second while running, with calls to them resent.
+        builder.Services.AddSingleton(new LocalSiloWatcherSettings(connectionString, options.ClusterId));
+        builder.Services.AddHostedService<LocalSiloWatcher>();
+        builder.AddOutgoingGrainCallFilter<SiloLossRetryFilter>();
 
         var siloPort = options.SiloPort is > 0 ? options.SiloPort.Value : FreePorts.Next();
         var gatewayPort = options.GatewayPort switch
@@ -83,6 +87,7 @@ public static class LocalMachineClustering
         // spares a restart after `kill -9` the wait for Orleans to time out their stale rows.
         DeadLocalSilos.Reap(connectionString, options.ClusterId);
         builder.Configure<SiloOptions>(o => o.SiloName = DeadLocalSilos.SiloNameForThisProcess());
+        builder.AddOutgoingGrainCallFilter<SiloLossRetryFilter>();
 
         builder.UseAdoNetClustering(o =>
         {

@@ -65,6 +65,18 @@ internal sealed partial class CliProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Sends a POSIX signal (15 SIGTERM, 2 SIGINT) without waiting.</summary>
+    public void Signal(int signal) => _ = Kill(_process.Id, signal);
+
+    /// <summary><c>kill -9</c>: the process gets no chance to leave the cluster.</summary>
+    public void KillHard()
+    {
+        _ = Kill(_process.Id, 9);
+        _process.WaitForExit(10_000);
+    }
+
+    public int ExitCode => _process.ExitCode;
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);

@@ -88,15 +88,15 @@ public sealed class MultiProcessTests : IDisposable
         Assert.Contains("beta", list);
 
         var stop = await RunToEndAsync("stop", "--app-id", "alpha");
-        Assert.Contains("App 'alpha' stopped", stop);
-        Assert.True(a.HasExited, "alpha's process is still running after actorrt stop");
+        Assert.Contains("app stopped successfully: alpha", stop);
+        Assert.Equal(0, await a.WaitForExitAsync(TimeSpan.FromSeconds(5))); // gone once stop returned; reaped here in a moment
         Assert.Equal(HttpStatusCode.NoContent, await CliProcess.HealthAsync(_http, pb));
         using var save = await _http.PostAsync($"http://127.0.0.1:{pb}/v1.0/state/statestore",
             new StringContent("""[{"key":"k","value":1}]""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.NoContent, save.StatusCode);
 
         var missing = await RunToEndAsync("stop", "--app-id", "no-such-app");
-        Assert.Contains("No running app with id 'no-such-app'", missing);
+        Assert.Contains("failed to stop app id no-such-app: couldn't find app id no-such-app", missing);
     }
 
     [Fact(Timeout = 240_000)]
