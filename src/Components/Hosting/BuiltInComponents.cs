@@ -1,3 +1,5 @@
+using ActorRuntime.Components.PubSub;
+using ActorRuntime.Components.PubSub.Brokers;
 using ActorRuntime.Components.State.Stores;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,5 +17,7 @@ public sealed class BuiltInComponents
         services.AddStateStore("state.sqlite", c => new SqliteStateStore(c.Definition));
         services.AddStateStore("state.redis", c => new RedisStateStore(c.Definition));
         services.AddStateStore("state.postgresql", c => new PostgresStateStore(c.Definition));
+        services.AddComponentType<IPubSub>("pubsub.in-memory", c => new InMemoryPubSub(c.Definition));
+        services.AddComponentType<IPubSub>("pubsub.redis", c => new RedisPubSub(c.Definition));
     }
 }
