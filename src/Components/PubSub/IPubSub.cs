@@ -16,8 +16,8 @@ public interface IPubSub : Model.IComponent
     /// <summary>Appends the message; when this returns, the broker holds it (what a 204 to the publisher promises).</summary>
     Task<string> PublishAsync(string topic, BrokerMessage message, CancellationToken cancellationToken);
 
-    /// <summary>Messages this group has been given but not acknowledged, oldest first (from the start on each call).</summary>
-    Task<IReadOnlyList<ReceivedMessage>> ReadPendingAsync(string topic, string group, int count, CancellationToken cancellationToken);
+    /// <summary>Messages this group has been given but not acknowledged, oldest first, after <paramref name="afterId"/> (null: from the start).</summary>
+    Task<IReadOnlyList<ReceivedMessage>> ReadPendingAsync(string topic, string group, string? afterId, int count, CancellationToken cancellationToken);
 
     /// <summary>Up to <paramref name="count"/> messages the group has never been given; they become pending.</summary>
     Task<IReadOnlyList<ReceivedMessage>> ReadNewAsync(string topic, string group, int count, CancellationToken cancellationToken);

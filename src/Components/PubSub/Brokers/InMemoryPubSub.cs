@@ -30,13 +30,14 @@ public sealed class InMemoryPubSub(ComponentDefinition definition) : IPubSub
         }
     }
 
-    public Task<IReadOnlyList<ReceivedMessage>> ReadPendingAsync(string topic, string group, int count, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ReceivedMessage>> ReadPendingAsync(string topic, string group, string? afterId, int count, CancellationToken cancellationToken)
     {
         lock (_topics)
         {
             var t = GetTopic(topic);
             var g = GetGroup(t, group);
-            IReadOnlyList<ReceivedMessage> result = [.. g.Pending.Values.Take(count)];
+            var after = afterId is null ? -1 : long.Parse(afterId, CultureInfo.InvariantCulture);
+            IReadOnlyList<ReceivedMessage> result = [.. g.Pending.Where(p => p.Key > after).Select(p => p.Value).Take(count)];
             return Task.FromResult(result);
         }
     }

@@ -54,10 +54,10 @@ public sealed class RedisPubSub : IPubSub
         return id.ToString();
     }
 
-    public async Task<IReadOnlyList<ReceivedMessage>> ReadPendingAsync(string topic, string group, int count, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReceivedMessage>> ReadPendingAsync(string topic, string group, string? afterId, int count, CancellationToken cancellationToken)
     {
         await EnsureGroupAsync(topic, group).ConfigureAwait(false);
-        var entries = await Database.StreamReadGroupAsync(topic, group, ConsumerName, "0", count).ConfigureAwait(false);
+        var entries = await Database.StreamReadGroupAsync(topic, group, ConsumerName, afterId ?? "0", count).ConfigureAwait(false);
         // A pending entry trimmed by MAXLEN comes back with no fields: nothing is left to deliver, so it is let go.
         var trimmed = entries.Where(e => e.Values is null || e.Values.Length == 0).Select(e => e.Id).ToArray();
         if (trimmed.Length > 0) await Database.StreamAcknowledgeAsync(topic, group, trimmed).ConfigureAwait(false);
