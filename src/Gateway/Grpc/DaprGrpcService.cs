@@ -25,6 +25,7 @@ public partial class DaprGrpcService(StateService state, MetadataService metadat
         BindMetadataMethods(binder, service);
         BindInvocationMethods(binder, service);
         BindActorMethods(binder, service);
+        BindPubSubMethods(binder, service);
     }
 
     private static Method<TRequest, TResponse> Unary<TRequest, TResponse>(string name, MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser)

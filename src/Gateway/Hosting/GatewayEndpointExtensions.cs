@@ -5,6 +5,7 @@ using ActorRuntime.Gateway.Health;
 using ActorRuntime.Gateway.Http;
 using ActorRuntime.Gateway.Invocation;
 using ActorRuntime.Gateway.Metadata;
+using ActorRuntime.Gateway.PubSub;
 using ActorRuntime.Gateway.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -49,6 +50,7 @@ public static class GatewayEndpointExtensions
         endpoints.MapStateApi();
         endpoints.MapInvocationApi();
         endpoints.MapActorsApi();
+        endpoints.MapPubSubApi();
         endpoints.MapGrpcService<DaprGrpcService>();
         // Unknown /v1.0 routes get Dapr's 404 body rather than an empty one.
         endpoints.MapFallback("/v1.0/{*rest}", (HttpContext http) => DaprErrors.ApiNotFound(http.Request.Path).ToResult());
@@ -60,6 +62,7 @@ public static class GatewayEndpointExtensions
     {
         endpoints.MapInternalInvocationApi();
         endpoints.MapInternalActorApi();
+        endpoints.MapInternalPubSubApi();
         return endpoints;
     }
 }

@@ -8,6 +8,7 @@ using ActorRuntime.Gateway.Health;
 using ActorRuntime.Gateway.Invocation;
 using ActorRuntime.Gateway.Metadata;
 using ActorRuntime.Gateway.NameResolution;
+using ActorRuntime.Gateway.PubSub;
 using ActorRuntime.Gateway.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -51,6 +52,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ActorService>();
         services.AddHostedService<ActorHostConfigLoader>();
         services.AddHostedService<InProcessActorHost>();
+        services.AddActorRuntimePubSub();
 
         services.AddGrpc(o =>
         {
