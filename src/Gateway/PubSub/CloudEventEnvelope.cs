@@ -28,7 +28,7 @@ internal static class CloudEventEnvelope
     {
         var type = string.IsNullOrEmpty(contentType) ? "text/plain" : contentType;
         var buffer = new ArrayBufferWriter<byte>(payload.Length + 512);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
             w.WriteStartObject();
             w.WriteString("id", Override(c, "id") ?? Guid.NewGuid().ToString());
@@ -73,7 +73,7 @@ internal static class CloudEventEnvelope
         SetIfMissing(ev, "source", Override(c, "source") ?? c.Source);
         SetIfMissing(ev, "type", Override(c, "type") ?? EventType);
         SetIfMissing(ev, "specversion", SpecVersion);
-        SetIfMissing(ev, "time", c.Now.ToString("yyyy-MM-ddTHH:mm:ss.fffffffK", CultureInfo.InvariantCulture));
+        SetIfMissing(ev, "time", Rfc3339(c.Now));
         var traceparent = Override(c, "traceparent") ?? Override(c, "traceid") ?? c.TraceParent;
         SetIfMissing(ev, "traceparent", traceparent);
         SetIfMissing(ev, "traceid", traceparent);
@@ -81,7 +81,7 @@ internal static class CloudEventEnvelope
         ev["topic"] = c.Topic;
         ev["pubsubname"] = c.PubSubName;
         if (c.Ttl is { } ttl) ev["expiration"] = Expiration(c.Now, ttl);
-        return Encoding.UTF8.GetBytes(ev.ToJsonString());
+        return Encoding.UTF8.GetBytes(ev.ToJsonString(new JsonSerializerOptions { Encoder = WriterOptions.Encoder }));
     }
 
     /// <summary>
@@ -91,7 +91,7 @@ internal static class CloudEventEnvelope
     public static byte[] WrapRaw(ReadOnlySpan<byte> payload, string topic, string pubsubName)
     {
         var buffer = new ArrayBufferWriter<byte>(payload.Length * 4 / 3 + 256);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
             w.WriteStartObject();
             w.WriteString("id", Guid.NewGuid().ToString());
@@ -115,9 +115,13 @@ internal static class CloudEventEnvelope
         w.WriteString("traceid", Override(c, "traceid") ?? traceparent);
         w.WriteString("traceparent", traceparent);
         w.WriteString("tracestate", Override(c, "tracestate") ?? c.TraceState);
-        w.WriteString("time", c.Now.ToString("yyyy-MM-ddTHH:mm:ss.fffffffK", CultureInfo.InvariantCulture));
+        w.WriteString("time", Rfc3339(c.Now));
         if (c.Ttl is { } ttl) w.WriteString("expiration", Expiration(c.Now, ttl));
     }
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Rfc3339(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
 
     private static string Expiration(DateTimeOffset now, TimeSpan ttl) =>
         now.Add(ttl).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
