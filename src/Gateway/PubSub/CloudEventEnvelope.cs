@@ -81,7 +81,9 @@ internal static class CloudEventEnvelope
         ev["topic"] = c.Topic;
         ev["pubsubname"] = c.PubSubName;
         if (c.Ttl is { } ttl) ev["expiration"] = Expiration(c.Now, ttl);
-        return Encoding.UTF8.GetBytes(ev.ToJsonString(new JsonSerializerOptions { Encoder = WriterOptions.Encoder }));
+        var buffer = new ArrayBufferWriter<byte>(body.Length + 512);
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions)) ev.WriteTo(w);
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>
