@@ -5,7 +5,7 @@
 //   dropme        -> /dropme: {"status":"DROP"}
 //   routed        -> /routed/special when event.type == "special", else /routed/default
 //   /raw/capture  -> records the whole body and content type (no SDK unwrapping; for declarative subscriptions)
-//   GET /received -> every record: {route, seq, key, instance, body, contentType}
+//   GET /received -> every record: {route, seq, key, instance, at, body, contentType}
 // Listens on APP_PORT; PUBSUB_NAME names the component (default "pubsub"); TOPIC_PREFIX prefixes every topic;
 // RECORD_FILE, when set, also gets every record as a JSON line.
 using System.Collections.Concurrent;
@@ -40,6 +40,7 @@ void Record(string route, JsonNode? data, string? body = null, string? contentTy
         ["seq"] = data?["seq"]?.DeepClone(),
         ["key"] = data?["key"]?.DeepClone(),
         ["instance"] = instance,
+        ["at"] = DateTime.UtcNow.Ticks, // one machine, one clock: orders records across instances
     };
     if (body is not null) r["body"] = body;
     if (contentType is not null) r["contentType"] = contentType;
