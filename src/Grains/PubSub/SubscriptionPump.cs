@@ -42,14 +42,24 @@ internal sealed partial class SubscriptionPump(
                 await _window.WaitAsync(ct).ConfigureAwait(false);
                 var free = 1;
                 while (free < 100 && _window.Wait(0)) free++;
-                var batch = recovering
-                    ? await broker.ReadPendingAsync(topic, group, pendingAfter, free, ct).ConfigureAwait(false)
-                    : await broker.ReadNewAsync(topic, group, free, ct).ConfigureAwait(false);
-                _window.Release(free - batch.Count);
+                IReadOnlyList<ReceivedMessage> batch;
+                try
+                {
+                    batch = recovering
+                        ? await broker.ReadPendingAsync(topic, group, pendingAfter, free, ct).ConfigureAwait(false)
+                        : await broker.ReadNewAsync(topic, group, free, ct).ConfigureAwait(false);
+                }
+                catch
+                {
+                    _window.Release(free); // nothing was taken into lanes: give the whole window back
+                    throw;
+                }
+                if (free > batch.Count) _window.Release(free - batch.Count);
                 if (recovering)
                 {
+                    // Only an empty page ends recovery: a page may come back short when the broker dropped trimmed entries.
                     if (batch.Count > 0) pendingAfter = batch[^1].Id;
-                    if (batch.Count < free) recovering = false;
+                    else recovering = false;
                 }
                 foreach (var m in batch) Enqueue(m, ct);
                 if (batch.Count == 0 && !recovering)

@@ -1,6 +1,7 @@
 // A Dapr.AspNetCore subscriber for the pub/sub end-to-end tests, written as a Dapr user writes one: minimal-API
 // handlers with WithTopic, UseCloudEvents and MapSubscribeHandler (which serves GET /dapr/subscribe).
-//   orders        -> /orders: records {seq, key}; fails (500, then {"status":"RETRY"}) while data.fail > attempts so far
+//   orders        -> /orders: records {seq, key}; fails (500, then {"status":"RETRY"}) while data.fail > attempts so far;
+//                    waits data.delayMs first
 //   poison        -> /poison: always {"status":"RETRY"}; dead-letter topic poison-dead -> /poison-dead records
 //   dropme        -> /dropme: {"status":"DROP"}
 //   routed        -> /routed/special when event.type == "special", else /routed/default
@@ -62,6 +63,7 @@ app.MapPost("/orders", async (HttpRequest request) =>
     var id = $"{data?["key"]}/{data?["seq"]}";
     var attempt = attempts.AddOrUpdate(id, 1, (_, n) => n + 1);
     var fail = data?["fail"]?.GetValue<int>() ?? 0;
+    if (data?["delayMs"]?.GetValue<int>() is int delay and > 0) await Task.Delay(delay);
     if (attempt <= fail)
         return attempt % 2 == 1 ? Results.StatusCode(500) : Results.Json(new { status = "RETRY" });
     Record("/orders", data);
