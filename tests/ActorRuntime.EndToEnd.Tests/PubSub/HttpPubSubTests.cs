@@ -94,10 +94,12 @@ public sealed class HttpPubSubTests(ITestOutputHelper output)
     }
 
     [Fact(Timeout = 300_000)]
-    public async Task Malformed_publishes_get_Daprs_errors()
+    public async Task Malformed_and_forbidden_publishes_get_Daprs_errors()
     {
         await using var cluster = new InvocationCluster();
-        var app = await StartAsync(cluster, InvocationCluster.NewAppId("ps-err"), NewPrefix());
+        var appId = InvocationCluster.NewAppId("ps-err");
+        // publishingScopes: this app may publish to topic t only.
+        var app = await StartAsync(cluster, appId, NewPrefix(), componentYaml: RedisPubSubYaml(("publishingScopes", $"{appId}=t")));
 
         async Task ExpectAsync(string path, string body, string contentType, int status, string errorCode)
         {
@@ -114,5 +116,7 @@ public sealed class HttpPubSubTests(ITestOutputHelper output)
         await ExpectAsync("/v1.0/publish/nope/topic", "x", "text/plain", 404, "ERR_PUBSUB_NOT_FOUND");
         await ExpectAsync($"/v1.0/publish/{Pubsub}/t?metadata.ttlInSeconds=soon", "x", "text/plain", 400, "ERR_PUBSUB_REQUEST_METADATA");
         await ExpectAsync($"/v1.0/publish/{Pubsub}/t", "{not json", "application/cloudevents+json", 500, "ERR_PUBSUB_CLOUD_EVENTS_SER");
+        await ExpectAsync($"/v1.0/publish/{Pubsub}/other", "x", "text/plain", 403, "ERR_PUBSUB_FORBIDDEN");
+        await ExpectAsync($"/v1.0/publish/{Pubsub}/t?metadata.rawPayload=maybe", "x", "text/plain", 400, "ERR_PUBSUB_REQUEST_METADATA");
     }
 }

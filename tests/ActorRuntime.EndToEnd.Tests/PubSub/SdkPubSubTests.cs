@@ -53,4 +53,42 @@ public sealed class SdkPubSubTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Single(await ReceivedAsync(app), x => Route(x) == "/dropme");
     }
+
+    private const string ResiliencyYaml = """
+        apiVersion: dapr.io/v1alpha1
+        kind: Resiliency
+        metadata:
+          name: pubsub-resiliency
+        spec:
+          policies:
+            retries:
+              pubsubRetry:
+                policy: constant
+                duration: 100ms
+                maxRetries: 3
+          targets:
+            components:
+              pubsub:
+                inbound:
+                  retry: pubsubRetry
+        """;
+
+    [Fact(Timeout = 300_000)]
+    public async Task The_components_inbound_resiliency_policy_retries_deliveries_before_the_dead_letter_topic()
+    {
+        await using var cluster = new InvocationCluster();
+        var prefix = NewPrefix();
+        var app = await StartAsync(cluster, InvocationCluster.NewAppId("ps-res"), prefix, s => s.AddComponent("resiliency", ResiliencyYaml));
+        using var client = app.Runtime.CreateDaprClient();
+
+        await client.PublishEventAsync(Pubsub, prefix + "poison", new JsonObject { ["seq"] = 1, ["key"] = "p" });
+        await client.PublishEventAsync(Pubsub, prefix + "orders", new JsonObject { ["seq"] = 2, ["key"] = "o", ["fail"] = 3 });
+
+        var received = await WaitForAsync(() => ReceivedAsync(app), r => r.Any(x => Route(x) == "/poison-dead") && r.Any(x => Route(x) == "/orders"),
+            Deadline, r => new JsonArray([.. r.Select(x => (JsonNode)x.DeepClone())]).ToJsonString() + "\n" + app.Runtime.Describe());
+        // The first attempt and three retries (maxRetries: 3), then the dead-letter topic.
+        Assert.Equal(4, received.Count(x => Route(x) == "/poison"));
+        Assert.Single(received, x => Route(x) == "/poison-dead");
+        Assert.Single(received, x => Route(x) == "/orders");
+    }
 }
