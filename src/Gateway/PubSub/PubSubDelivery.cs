@@ -15,7 +15,7 @@ namespace ActorRuntime.Gateway.PubSub;
 /// <c>POST</c> with <c>application/cloudevents+json</c>, the reply read by Dapr's contract, and failures retried by the
 /// component's inbound resiliency policy (<c>targets.components.{name}.inbound</c>) before the outcome is returned.
 /// </summary>
-public sealed partial class PubSubDelivery(IAppChannel channel, AppSubscriptions subscriptions, RuntimeReadiness readiness,
+public sealed partial class PubSubDelivery(IAppChannel channel, GrpcTopicEvents grpc, AppSubscriptions subscriptions, RuntimeReadiness readiness,
     ResiliencyRegistry resiliency, TimeProvider time, ILogger<PubSubDelivery> logger) : IPubSubDeliveryChannel
 {
     /// <exception cref="HttpRequestException">The app is not serving: the event should go to another instance.</exception>
@@ -53,6 +53,12 @@ public sealed partial class PubSubDelivery(IAppChannel channel, AppSubscriptions
     private async Task<DeliveryOutcome> SendAsync(string route, byte[] cloudEvent, JsonElement root, string topic, CancellationToken ct)
     {
         using var slot = await channel.EnterAsync(ct);
+        if (grpc.IsGrpcApp)
+        {
+            var outcome = await grpc.DeliverAsync(root, route, ct);
+            if (outcome == DeliveryOutcome.Drop) LogDropped(topic, Id(root));
+            return outcome;
+        }
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(channel.BaseAddress, route)) { Content = new ByteArrayContent(cloudEvent) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(CloudEventEnvelope.ContentType);
         if (root.TryGetProperty("traceparent", out var tp) && tp.ValueKind == JsonValueKind.String && tp.GetString() is { Length: > 0 } traceparent)

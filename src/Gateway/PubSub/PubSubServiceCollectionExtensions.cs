@@ -9,6 +9,7 @@ public static class PubSubServiceCollectionExtensions
     {
         services.AddSingleton<PubSubService>();
         services.AddSingleton<AppSubscriptions>();
+        services.AddSingleton<GrpcTopicEvents>();
         services.AddSingleton<PubSubDelivery>();
         services.AddHostedService<SubscriptionManager>();
         return services;

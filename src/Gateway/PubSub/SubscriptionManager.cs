@@ -21,7 +21,7 @@ namespace ActorRuntime.Gateway.PubSub;
 /// </summary>
 internal sealed partial class SubscriptionManager(
     IGrainFactory grains, ComponentRegistry components, AppSubscriptions subscriptions, IAppChannel channel, RuntimeReadiness readiness,
-    LocalAppInstance local, PubSubDelivery delivery, IOptions<GatewayOptions> options, ILogger<SubscriptionManager> logger) : BackgroundService
+    LocalAppInstance local, PubSubDelivery delivery, GrpcTopicEvents grpc, IOptions<GatewayOptions> options, ILogger<SubscriptionManager> logger) : BackgroundService
 {
     public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(7);
@@ -65,7 +65,7 @@ internal sealed partial class SubscriptionManager(
         var all = new List<Subscription>();
         var documents = _options.ResourcesPaths.Count > 0 ? ResourceLoader.LoadDocuments(_options.ResourcesPaths) : [];
         all.AddRange(SubscriptionParser.ParseDeclarative(documents, _options.AppId));
-        if (_options.AppProtocol is not ("grpc" or "grpcs")) all.AddRange(await ReadProgrammaticAsync(ct));
+        all.AddRange(grpc.IsGrpcApp ? await ReadGrpcAsync(ct) : await ReadProgrammaticAsync(ct));
         var usable = new List<Subscription>();
         foreach (var s in all)
         {
@@ -92,6 +92,19 @@ internal sealed partial class SubscriptionManager(
             return SubscriptionParser.ParseProgrammatic(json.RootElement);
         }
         catch (Exception ex) when (ex is JsonException or FormatException or HttpRequestException)
+        {
+            LogProgrammaticFailed(ex.Message);
+            return [];
+        }
+    }
+
+    private async Task<IReadOnlyList<Subscription>> ReadGrpcAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await grpc.ListAsync(ct);
+        }
+        catch (Exception ex) when (ex is global::Grpc.Core.RpcException or FormatException)
         {
             LogProgrammaticFailed(ex.Message);
             return [];
@@ -131,7 +144,7 @@ internal sealed partial class SubscriptionManager(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription to topic {Topic} on pubsub {PubSub} ignored: the app already has one for this topic")]
     private partial void LogDuplicate(string pubsub, string topic);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "GET /dapr/subscribe gave no usable answer: {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The app's subscriptions (GET /dapr/subscribe or ListTopicSubscriptions) gave no usable answer: {Error}")]
     private partial void LogProgrammaticFailed(string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew this app's subscriptions: {Error}")]

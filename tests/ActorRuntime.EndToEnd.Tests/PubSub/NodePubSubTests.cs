@@ -10,15 +10,18 @@ namespace ActorRuntime.EndToEnd.Tests.PubSub;
 /// <summary>
 /// The JavaScript SDK end to end: <c>tests/node/pubsub-app.mjs</c> subscribes with <c>DaprServer</c>
 /// (<c>server.pubsub.subscribe</c>) under <c>actorrt run</c>, and <c>tests/node/pubsub-publish.mjs</c> publishes with
-/// <c>client.pubsub.publish</c> over HTTP and gRPC; every event must reach the subscriber's handler.
+/// <c>client.pubsub.publish</c> over HTTP and gRPC; every event must reach the subscriber's handler, whether the
+/// app is served over HTTP (<c>GET /dapr/subscribe</c>, POST) or gRPC (<c>ListTopicSubscriptions</c>, <c>OnTopicEvent</c>).
 /// </summary>
 [Collection(PubSubCollection.Name)]
 public sealed class NodePubSubTests(ITestOutputHelper output)
 {
     private const int PerProtocol = 5;
 
-    [Fact(Timeout = 420_000)]
-    public async Task DaprServer_subscription_gets_what_DaprClient_publishes_over_http_and_grpc()
+    [Theory(Timeout = 420_000)]
+    [InlineData("http")]
+    [InlineData("grpc")]
+    public async Task DaprServer_subscription_gets_what_DaprClient_publishes_over_http_and_grpc(string appProtocol)
     {
         var folder = RepoPaths.NodeTests;
         await NodeModules.EnsureAsync(folder, output);
@@ -26,8 +29,8 @@ public sealed class NodePubSubTests(ITestOutputHelper output)
         await using var cluster = new InvocationCluster();
         var topic = NewPrefix() + "orders";
         var recordFile = Path.Combine(cluster.Root, "node-deliveries.jsonl");
-        var env = new Dictionary<string, string> { ["PUBSUB_NAME"] = Pubsub, ["TOPIC"] = topic, ["RECORD_FILE"] = recordFile };
-        var app = await cluster.StartCommandAsync(InvocationCluster.NewAppId("ps-node"), "http", ["node", Path.Combine(folder, "pubsub-app.mjs")],
+        var env = new Dictionary<string, string> { ["PUBSUB_NAME"] = Pubsub, ["TOPIC"] = topic, ["RECORD_FILE"] = recordFile, ["APP_PROTOCOL"] = appProtocol };
+        var app = await cluster.StartCommandAsync(InvocationCluster.NewAppId("ps-node"), appProtocol, ["node", Path.Combine(folder, "pubsub-app.mjs")],
             s => s.AddComponent(Pubsub, RedisPubSubYaml()), environment: env);
 
         var psi = new ProcessStartInfo("node") { WorkingDirectory = folder };
