@@ -125,6 +125,9 @@ public static class DaprErrors
     public static DaprError PubSubPublish(string topic, string pubsub, string detail) =>
         new("ERR_PUBSUB_PUBLISH_MESSAGE", $"error when publish to topic {topic} in pubsub {pubsub}: {detail}", 500, StatusCode.Internal);
 
+    public static DaprError PubSubEventsSer(string topic, string pubsub, string detail) =>
+        new("ERR_PUBSUB_EVENTS_SER", $"error when marshalling events for bulk publish to topic {topic} pubsub {pubsub}: {detail}", 400, StatusCode.InvalidArgument);
+
     public static DaprError PubSubForbidden(string topic, string pubsub, string appId) =>
         new("ERR_PUBSUB_FORBIDDEN", $"topic {topic} is not allowed for app id {appId} in pubsub {pubsub}", 403, StatusCode.PermissionDenied);
 }

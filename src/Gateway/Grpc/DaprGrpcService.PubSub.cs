@@ -12,6 +12,8 @@ public partial class DaprGrpcService
     private static void BindPubSubMethods(ServiceBinderBase binder, DaprGrpcService? s)
     {
         binder.AddMethod(Unary("PublishEvent", Runtime.PublishEventRequest.Parser, Empty.Parser), s is null ? null! : s.PublishEvent);
+        binder.AddMethod(Unary("BulkPublishEventAlpha1", Runtime.BulkPublishRequest.Parser, Runtime.BulkPublishResponse.Parser), s is null ? null! : s.BulkPublishEventAlpha1);
+        binder.AddMethod(Unary("BulkPublishEvent", Runtime.BulkPublishRequest.Parser, Runtime.BulkPublishResponse.Parser), s is null ? null! : s.BulkPublishEvent);
     }
 
     public virtual async Task<Empty> PublishEvent(Runtime.PublishEventRequest request, ServerCallContext context)
@@ -24,5 +26,22 @@ public partial class DaprGrpcService
         await pubsub.PublishAsync(new PubSubService.PublishRequest(request.PubsubName, request.Topic, request.Data.Memory, contentType,
             request.Metadata, traceparent, tracestate), context.CancellationToken);
         return new Empty();
+    }
+
+    public virtual Task<Runtime.BulkPublishResponse> BulkPublishEventAlpha1(Runtime.BulkPublishRequest request, ServerCallContext context) =>
+        BulkPublishEvent(request, context);
+
+    public virtual async Task<Runtime.BulkPublishResponse> BulkPublishEvent(Runtime.BulkPublishRequest request, ServerCallContext context)
+    {
+        var http = context.GetHttpContext();
+        var pubsub = http.RequestServices.GetRequiredService<PubSubService>();
+        var entries = request.Entries.Select(e => new PubSubService.BulkEntry(e.EntryId, e.Event.Memory,
+            string.IsNullOrEmpty(e.ContentType) ? null : e.ContentType, e.Metadata)).ToList();
+        var failed = await pubsub.BulkPublishAsync(request.PubsubName, request.Topic, entries, request.Metadata,
+            http.Items[Http.TraceContextMiddleware.ItemKey] as string ?? "", context.RequestHeaders.GetValue(Http.TraceContextMiddleware.TraceState) ?? "",
+            context.CancellationToken);
+        var response = new Runtime.BulkPublishResponse();
+        foreach (var f in failed) response.FailedEntries.Add(new Runtime.BulkPublishResponseFailedEntry { EntryId = f.EntryId, Error = f.Error });
+        return response;
     }
 }

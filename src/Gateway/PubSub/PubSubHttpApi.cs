@@ -13,7 +13,19 @@ public static class PubSubHttpApi
         app.MapMethods("/v1.0/publish/{pubsubName}/{**topic}", ["POST", "PUT"], PublishAsync);
         // An empty topic still reaches the handler, so the answer is Dapr's error rather than a bare 404.
         app.MapMethods("/v1.0/publish/{pubsubName}", ["POST", "PUT"], (HttpContext http, string pubsubName, PubSubService pubsub) => PublishAsync(http, pubsubName, "", pubsub));
+        app.MapMethods("/v1.0-alpha1/publish/bulk/{pubsubName}/{**topic}", ["POST", "PUT"], BulkPublishAsync);
+        app.MapMethods("/v1.0/publish/bulk/{pubsubName}/{**topic}", ["POST", "PUT"], BulkPublishAsync);
         return app;
+    }
+
+    private static async Task<IResult> BulkPublishAsync(HttpContext http, string pubsubName, string? topic, PubSubService pubsub)
+    {
+        pubsub.Resolve(pubsubName, topic ?? "");
+        var body = await ReadBodyAsync(http.Request, http.RequestAborted);
+        var entries = BulkPublishJson.Parse(body, topic!, pubsubName);
+        var failed = await pubsub.BulkPublishAsync(pubsubName, topic!, entries, HttpRequestMetadata.FromQuery(http.Request),
+            http.Items[TraceContextMiddleware.ItemKey] as string ?? "", http.Request.Headers[TraceContextMiddleware.TraceState].ToString(), http.RequestAborted);
+        return failed.Count == 0 ? Results.NoContent() : Results.Text(System.Text.Encoding.UTF8.GetString(BulkPublishJson.Failure(failed)), "application/json", System.Text.Encoding.UTF8, StatusCodes.Status500InternalServerError);
     }
 
     private static async Task<IResult> PublishAsync(HttpContext http, string pubsubName, string? topic, PubSubService pubsub)

@@ -33,6 +33,45 @@ public sealed class PubSubService(IGrainFactory grains, ComponentRegistry compon
         }
     }
 
+    /// <summary>One entry of a bulk publish.</summary>
+    public sealed record BulkEntry(string EntryId, ReadOnlyMemory<byte> Event, string? ContentType, IReadOnlyDictionary<string, string> Metadata);
+
+    /// <summary>An entry that was not published, and why.</summary>
+    public sealed record FailedEntry(string EntryId, string Error);
+
+    /// <summary>
+    /// Publishes every entry; returns those that failed (empty: all are in the broker). Entries that share a partition
+    /// key are published one after another in request order, so their order holds; the others in parallel.
+    /// </summary>
+    public async Task<IReadOnlyList<FailedEntry>> BulkPublishAsync(string pubsub, string topic, IReadOnlyList<BulkEntry> entries,
+        IReadOnlyDictionary<string, string> metadata, string traceParent, string traceState, CancellationToken ct)
+    {
+        var definition = Resolve(pubsub, topic);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in entries)
+        {
+            if (string.IsNullOrEmpty(e.EntryId)) throw DaprErrors.PubSubEventsSer(topic, pubsub, "every entry needs an entryId").ToException();
+            if (!ids.Add(e.EntryId)) throw DaprErrors.PubSubEventsSer(topic, pubsub, $"entryId {e.EntryId} is duplicated").ToException();
+        }
+        var built = entries.Select(e =>
+        {
+            var merged = new Dictionary<string, string>(metadata, StringComparer.Ordinal);
+            foreach (var (k, v) in e.Metadata) merged[k] = v;
+            return (Entry: e, Message: Build(new PublishRequest(pubsub, topic, e.Event, e.ContentType, merged, traceParent, traceState)));
+        }).ToList();
+        var publisher = grains.GetGrain<IPubSubPublisherGrain>(definition.InstanceId);
+        var failed = new System.Collections.Concurrent.ConcurrentBag<FailedEntry>();
+        await Task.WhenAll(built.GroupBy(b => b.Message.PartitionKey ?? "\0" + b.Entry.EntryId).Select(async group =>
+        {
+            foreach (var (entry, (data, key)) in group)
+            {
+                try { await publisher.Publish(topic, data, key, ct); }
+                catch (Exception ex) when (ex is not OperationCanceledException) { failed.Add(new FailedEntry(entry.EntryId, ex.Message)); }
+            }
+        }));
+        return [.. failed.OrderBy(f => f.EntryId, StringComparer.Ordinal)];
+    }
+
     /// <summary>The component <paramref name="pubsub"/>, checked for a publish to <paramref name="topic"/>.</summary>
     internal Components.Model.ComponentDefinition Resolve(string pubsub, string topic)
     {

@@ -32,7 +32,7 @@ public sealed class HttpPubSubTests(ITestOutputHelper output)
         """;
 
     [Fact(Timeout = 300_000)]
-    public async Task Publish_wraps_completes_and_passes_raw_payloads_as_daprd_does()
+    public async Task Publish_and_bulk_publish_wrap_complete_and_pass_raw_payloads_as_daprd_does()
     {
         await using var cluster = new InvocationCluster();
         var prefix = NewPrefix();
@@ -57,8 +57,15 @@ public sealed class HttpPubSubTests(ITestOutputHelper output)
             "application/cloudevents+json");
         await PublishAsync("?metadata.rawPayload=true", "raw-bytes", "application/octet-stream");
         await PublishAsync("?metadata.cloudevent.id=fixed-id&metadata.cloudevent.source=custom", "x", "text/plain");
+        using (var bulk = await http.PostAsync($"/v1.0-alpha1/publish/bulk/{Pubsub}/{topic}", new StringContent("""
+                   [{"entryId":"b1","event":{"seq":10,"key":"bulk"},"contentType":"application/json"},
+                    {"entryId":"b2","event":"bulk text","contentType":"text/plain"}]
+                   """, Encoding.UTF8, "application/json")))
+        {
+            Assert.True(bulk.StatusCode == HttpStatusCode.NoContent, $"bulk: {(int)bulk.StatusCode} {await bulk.Content.ReadAsStringAsync()}");
+        }
 
-        var bodies = (await WaitForAsync(() => ReceivedAsync(app), r => r.Count >= 5, Deadline, r => r.Count + " received\n" + app.Runtime.Describe()))
+        var bodies = (await WaitForAsync(() => ReceivedAsync(app), r => r.Count >= 7, Deadline, r => r.Count + " received\n" + app.Runtime.Describe()))
             .Select(r => JsonNode.Parse(r["body"]!.GetValue<string>())!.AsObject()).ToList();
         foreach (var b in bodies) output.WriteLine(b.ToJsonString());
         JsonObject Find(Func<JsonObject, bool> match) => bodies.Single(match);
@@ -89,6 +96,9 @@ public sealed class HttpPubSubTests(ITestOutputHelper output)
         Assert.Equal("raw-bytes", Encoding.UTF8.GetString(Convert.FromBase64String(raw["data_base64"]!.GetValue<string>())));
         Assert.Equal(("Dapr", "application/octet-stream"), (raw["source"]!.GetValue<string>(), raw["datacontenttype"]!.GetValue<string>()));
 
+        Assert.Equal("application/json", Find(b => b["data"] is JsonObject d && d["seq"]?.GetValue<int>() == 10)["datacontenttype"]!.GetValue<string>());
+        Assert.Equal("text/plain", Find(b => b["data"]?.GetValueKind() == System.Text.Json.JsonValueKind.String && b["data"]!.GetValue<string>() == "bulk text")["datacontenttype"]!.GetValue<string>());
+
         var overridden = Find(b => b["id"]?.GetValue<string>() == "fixed-id");
         Assert.Equal("custom", overridden["source"]!.GetValue<string>());
     }
@@ -117,6 +127,8 @@ public sealed class HttpPubSubTests(ITestOutputHelper output)
         await ExpectAsync($"/v1.0/publish/{Pubsub}/t?metadata.ttlInSeconds=soon", "x", "text/plain", 400, "ERR_PUBSUB_REQUEST_METADATA");
         await ExpectAsync($"/v1.0/publish/{Pubsub}/t", "{not json", "application/cloudevents+json", 500, "ERR_PUBSUB_CLOUD_EVENTS_SER");
         await ExpectAsync($"/v1.0/publish/{Pubsub}/other", "x", "text/plain", 403, "ERR_PUBSUB_FORBIDDEN");
+        await ExpectAsync($"/v1.0-alpha1/publish/bulk/{Pubsub}/t", """[{"entryId":"1","event":"a"},{"entryId":"1","event":"b"}]""", "application/json", 400, "ERR_PUBSUB_EVENTS_SER");
+        await ExpectAsync($"/v1.0-alpha1/publish/bulk/{Pubsub}/t", "{}", "application/json", 400, "ERR_PUBSUB_EVENTS_SER");
         await ExpectAsync($"/v1.0/publish/{Pubsub}/t?metadata.rawPayload=maybe", "x", "text/plain", 400, "ERR_PUBSUB_REQUEST_METADATA");
     }
 }

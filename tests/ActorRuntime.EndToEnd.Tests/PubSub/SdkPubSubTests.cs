@@ -91,4 +91,20 @@ public sealed class SdkPubSubTests(ITestOutputHelper output)
         Assert.Single(received, x => Route(x) == "/poison-dead");
         Assert.Single(received, x => Route(x) == "/orders");
     }
+
+    [Fact(Timeout = 300_000)]
+    public async Task BulkPublishEventAsync_delivers_every_entry_in_order_for_one_partition_key()
+    {
+        await using var cluster = new InvocationCluster();
+        var prefix = NewPrefix();
+        var app = await StartAsync(cluster, InvocationCluster.NewAppId("ps-bulk"), prefix);
+        using var client = app.Runtime.CreateDaprClient();
+
+        var events = Enumerable.Range(0, 20).Select(seq => new JsonObject { ["seq"] = seq, ["key"] = "b" }).ToList();
+        var result = await client.BulkPublishEventAsync(Pubsub, prefix + "orders", events, new Dictionary<string, string> { ["partitionKey"] = "b" });
+        Assert.Empty(result.FailedEntries);
+
+        var received = await WaitForAsync(() => ReceivedAsync(app), r => r.Count(x => Route(x) == "/orders") >= 20, Deadline, r => r.Count + " received\n" + app.Runtime.Describe());
+        Assert.Equal(Enumerable.Range(0, 20), received.Where(x => Route(x) == "/orders").Select(Seq));
+    }
 }
