@@ -19,5 +19,6 @@ public sealed class BuiltInComponents
         services.AddStateStore("state.postgresql", c => new PostgresStateStore(c.Definition));
         services.AddComponentType<IPubSub>("pubsub.in-memory", c => new InMemoryPubSub(c.Definition));
         services.AddComponentType<IPubSub>("pubsub.redis", c => new RedisPubSub(c.Definition));
+        services.AddComponentType<IPubSub>("pubsub.sqlite", c => new SqlitePubSub(c.Definition));
     }
 }

@@ -95,6 +95,30 @@ public sealed class InMemoryPubSubTests : PubSubBrokerContractTests
     protected override IPubSub CreateBroker() => new InMemoryPubSub(TestServers.Component("pubsub.in-memory", []));
 }
 
+public sealed class SqlitePubSubTests : PubSubBrokerContractTests, IDisposable
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), "actorrt-pubsub-" + Guid.NewGuid().ToString("N") + ".sqlite");
+
+    protected override IPubSub CreateBroker() => new SqlitePubSub(TestServers.Component("pubsub.sqlite", [("connectionString", _file)]));
+
+    public void Dispose()
+    {
+        foreach (var f in new[] { _file, _file + "-wal", _file + "-shm" }) File.Delete(f);
+    }
+
+    [Fact]
+    public async Task Two_components_on_one_file_see_one_log_as_two_processes_would()
+    {
+        await using var other = new SqlitePubSub(TestServers.Component("pubsub.sqlite", [("connectionString", _file)]));
+        await other.InitAsync(Ct);
+        await Broker.PublishAsync(Topic, new BrokerMessage("shared"u8.ToArray(), "k"), Ct);
+        var read = await other.ReadNewAsync(Topic, "g", 10, Ct);
+        Assert.Equal("shared", System.Text.Encoding.UTF8.GetString(Assert.Single(read).Data));
+        Assert.Empty(await Broker.ReadNewAsync(Topic, "g", 10, Ct));
+        Assert.Single(await Broker.ReadPendingAsync(Topic, "g", null, 10, Ct));
+    }
+}
+
 /// <summary>Needs the Redis from <c>scripts/services.sh start</c> (or ACTORRT_TEST_REDIS); fails when it is not there.</summary>
 public sealed class RedisPubSubTests : PubSubBrokerContractTests
 {

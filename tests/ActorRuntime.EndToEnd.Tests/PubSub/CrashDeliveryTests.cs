@@ -18,10 +18,15 @@ public sealed class CrashDeliveryTests(ITestOutputHelper output)
     private const int PerRound = 150;
     private const int Rounds = 2;
 
-    [Fact(Timeout = 600_000)]
-    public async Task Every_acknowledged_event_is_delivered_across_sigkill_and_restart()
+    [Theory(Timeout = 600_000)]
+    [InlineData("pubsub.redis")]
+    [InlineData("pubsub.sqlite")]
+    public async Task Every_acknowledged_event_is_delivered_across_sigkill_and_restart(string type)
     {
         await using var cluster = new InvocationCluster();
+        var component = type == "pubsub.redis"
+            ? RedisPubSubYaml()
+            : ActorRuntime.EndToEnd.Tests.Infrastructure.ComponentYaml.Component(Pubsub, type, ("connectionString", Path.Combine(cluster.Root, "pubsub.sqlite")));
         var prefix = NewPrefix();
         var appId = InvocationCluster.NewAppId("ps-crash");
         var recordFile = Path.Combine(cluster.Root, "deliveries.jsonl");
@@ -29,7 +34,7 @@ public sealed class CrashDeliveryTests(ITestOutputHelper output)
         var seq = 0;
         for (var round = 0; round <= Rounds; round++)
         {
-            var app = await StartAsync(cluster, appId, prefix, recordFile: recordFile);
+            var app = await StartAsync(cluster, appId, prefix, recordFile: recordFile, componentYaml: component);
             if (round == Rounds) break; // the last start only delivers what is left
             for (var i = 0; i < PerRound; i++, seq++)
             {
