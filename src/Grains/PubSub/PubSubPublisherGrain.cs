@@ -7,6 +7,10 @@ namespace ActorRuntime.Grains.PubSub;
 [StatelessWorker]
 public sealed class PubSubPublisherGrain(ComponentCatalog components) : Grain, IPubSubPublisherGrain
 {
-    public Task Publish(string topic, byte[] data, string? partitionKey, CancellationToken cancellationToken) =>
-        components.GetPubSub(this.GetPrimaryKeyString()).PublishAsync(topic, new BrokerMessage(data, partitionKey), cancellationToken);
+    public async Task Publish(string topic, byte[] data, string? partitionKey, CancellationToken cancellationToken)
+    {
+        var instanceId = this.GetPrimaryKeyString();
+        await components.GetPubSub(instanceId).PublishAsync(topic, new BrokerMessage(data, partitionKey), cancellationToken);
+        TopicSignals.Raise(instanceId, topic);
+    }
 }

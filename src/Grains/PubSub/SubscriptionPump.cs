@@ -15,7 +15,7 @@ namespace ActorRuntime.Grains.PubSub;
 /// </list>
 /// </summary>
 internal sealed partial class SubscriptionPump(
-    IPubSub broker, string topic, string group, Func<IReadOnlyList<SubscriberLease>> leases, PubSubDeliveryClient client, ILogger logger)
+    IPubSub broker, string pubsubInstanceId, string topic, string group, Func<IReadOnlyList<SubscriberLease>> leases, PubSubDeliveryClient client, ILogger logger)
 {
     private static readonly TimeSpan IdlePollMax = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan NoSubscriberWait = TimeSpan.FromMilliseconds(200);
@@ -42,6 +42,7 @@ internal sealed partial class SubscriptionPump(
                 await _window.WaitAsync(ct).ConfigureAwait(false);
                 var free = 1;
                 while (free < 100 && _window.Wait(0)) free++;
+                var published = TopicSignals.Next(pubsubInstanceId, topic); // before reading: a publish during the read wakes us
                 IReadOnlyList<ReceivedMessage> batch;
                 try
                 {
@@ -64,7 +65,8 @@ internal sealed partial class SubscriptionPump(
                 foreach (var m in batch) Enqueue(m, ct);
                 if (batch.Count == 0 && !recovering)
                 {
-                    await Task.Delay(idle, ct).ConfigureAwait(false);
+                    await Task.WhenAny(published, Task.Delay(idle, ct)).ConfigureAwait(false);
+                    ct.ThrowIfCancellationRequested();
                     idle = TimeSpan.FromTicks(Math.Min(IdlePollMax.Ticks, idle.Ticks * 2));
                 }
                 else idle = TimeSpan.FromMilliseconds(1);
@@ -168,6 +170,7 @@ internal sealed partial class SubscriptionPump(
             {
                 // Published before the ack: a crash in between sends it twice, never loses it.
                 await broker.PublishAsync(deadLetter, new BrokerMessage(message.Data, message.PartitionKey), ct).ConfigureAwait(false);
+                TopicSignals.Raise(pubsubInstanceId, deadLetter);
                 LogDeadLettered(topic, message.Id, deadLetter, outcome.ToString());
                 await broker.AckAsync(topic, group, message.Id, ct).ConfigureAwait(false);
                 return;
