@@ -1,4 +1,5 @@
 using ActorRuntime.Gateway.PubSub;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
@@ -14,6 +15,11 @@ public partial class DaprGrpcService
         binder.AddMethod(Unary("PublishEvent", Runtime.PublishEventRequest.Parser, Empty.Parser), s is null ? null! : s.PublishEvent);
         binder.AddMethod(Unary("BulkPublishEventAlpha1", Runtime.BulkPublishRequest.Parser, Runtime.BulkPublishResponse.Parser), s is null ? null! : s.BulkPublishEventAlpha1);
         binder.AddMethod(Unary("BulkPublishEvent", Runtime.BulkPublishRequest.Parser, Runtime.BulkPublishResponse.Parser), s is null ? null! : s.BulkPublishEvent);
+        binder.AddMethod(new Method<Runtime.SubscribeTopicEventsRequestAlpha1, Runtime.SubscribeTopicEventsResponseAlpha1>(MethodType.DuplexStreaming, ServiceName,
+                "SubscribeTopicEventsAlpha1",
+                Marshallers.Create(r => r.ToByteArray(), Runtime.SubscribeTopicEventsRequestAlpha1.Parser.ParseFrom),
+                Marshallers.Create(r => r.ToByteArray(), Runtime.SubscribeTopicEventsResponseAlpha1.Parser.ParseFrom)),
+            s is null ? null! : s.SubscribeTopicEventsAlpha1);
     }
 
     public virtual async Task<Empty> PublishEvent(Runtime.PublishEventRequest request, ServerCallContext context)
@@ -43,5 +49,19 @@ public partial class DaprGrpcService
         var response = new Runtime.BulkPublishResponse();
         foreach (var f in failed) response.FailedEntries.Add(new Runtime.BulkPublishResponseFailedEntry { EntryId = f.EntryId, Error = f.Error });
         return response;
+    }
+
+    public virtual async Task SubscribeTopicEventsAlpha1(IAsyncStreamReader<Runtime.SubscribeTopicEventsRequestAlpha1> requests,
+        IServerStreamWriter<Runtime.SubscribeTopicEventsResponseAlpha1> responses, ServerCallContext context)
+    {
+        try
+        {
+            await context.GetHttpContext().RequestServices.GetRequiredService<StreamingSubscription>().RunAsync(requests, responses, context.CancellationToken);
+        }
+        catch (Errors.DaprApiException ex)
+        {
+            // DaprErrorInterceptor shapes unary calls only; a stream's errors are shaped here the same way.
+            throw new RpcException(new Status(ex.Error.GrpcStatus, ex.Error.Message));
+        }
     }
 }

@@ -62,6 +62,14 @@ public sealed class GrpcTopicEvents : IDisposable
 
     public async Task<Grains.PubSub.DeliveryOutcome> DeliverAsync(JsonElement cloudEvent, string path, CancellationToken ct)
     {
+        var request = ToRequest(cloudEvent, path);
+        var answer = await Invoker.AsyncUnaryCall(OnTopicEventMethod, null, Options(ct), request);
+        return ToOutcome(answer.Status);
+    }
+
+    /// <summary>An event as gRPC apps and streaming subscribers get it.</summary>
+    internal static Callback.TopicEventRequest ToRequest(JsonElement cloudEvent, string path)
+    {
         var request = new Callback.TopicEventRequest
         {
             Id = Text(cloudEvent, "id"),
@@ -77,14 +85,16 @@ public sealed class GrpcTopicEvents : IDisposable
         };
         foreach (var p in cloudEvent.EnumerateObject().Where(p => !Fields.Contains(p.Name)))
             request.Extensions.Fields[p.Name] = p.Value.ValueKind == JsonValueKind.String ? Value.ForString(p.Value.GetString()) : Value.ForString(p.Value.GetRawText());
-        var answer = await Invoker.AsyncUnaryCall(OnTopicEventMethod, null, Options(ct), request);
-        return answer.Status switch
+        return request;
+    }
+
+    internal static Grains.PubSub.DeliveryOutcome ToOutcome(Callback.TopicEventResponse.Types.TopicEventResponseStatus status) =>
+        status switch
         {
             Callback.TopicEventResponse.Types.TopicEventResponseStatus.Success => Grains.PubSub.DeliveryOutcome.Success,
             Callback.TopicEventResponse.Types.TopicEventResponseStatus.Drop => Grains.PubSub.DeliveryOutcome.Drop,
             _ => Grains.PubSub.DeliveryOutcome.Retry,
         };
-    }
 
     public void Dispose() => _channel?.Dispose();
 

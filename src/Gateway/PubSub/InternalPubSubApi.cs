@@ -16,7 +16,10 @@ public static class InternalPubSubApi
             await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
             try
             {
-                var outcome = await delivery.DeliverAsync(pubsubName, Uri.UnescapeDataString(topic), buffer.ToArray(), http.RequestAborted);
+                // A streaming subscription of this gateway is its own subscriber; anything else is for the app.
+                IPubSubDeliveryChannel target = PubSubDeliveryClient.TryGetLocal(http.Request.Headers[PubSubDeliveryClient.InstanceHeader].ToString(), out var stream)
+                    && stream is not PubSubDelivery ? stream : delivery;
+                var outcome = await target.DeliverAsync(pubsubName, Uri.UnescapeDataString(topic), buffer.ToArray(), http.RequestAborted);
                 return Results.Text(outcome.ToString());
             }
             catch (HttpRequestException e)

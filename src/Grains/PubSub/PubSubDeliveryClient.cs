@@ -12,6 +12,8 @@ namespace ActorRuntime.Grains.PubSub;
 public sealed class PubSubDeliveryClient : IDisposable
 {
     public const string InternalPrefix = "/_actorrt/pubsub/";
+    /// <summary>Names the subscriber on the target gateway: its app, or one of its streaming subscriptions.</summary>
+    public const string InstanceHeader = "x-actorrt-pubsub-instance";
 
     private static readonly ConcurrentDictionary<string, IPubSubDeliveryChannel> Local = new(StringComparer.Ordinal);
     private readonly HttpMessageInvoker _http = new(Actors.ActorHttpMessages.CreateHandler());
@@ -19,6 +21,8 @@ public sealed class PubSubDeliveryClient : IDisposable
     public static void Register(string instanceId, IPubSubDeliveryChannel channel) => Local[instanceId] = channel;
 
     public static void Unregister(string instanceId) => Local.TryRemove(instanceId, out _);
+
+    public static bool TryGetLocal(string instanceId, out IPubSubDeliveryChannel channel) => Local.TryGetValue(instanceId, out channel!);
 
     /// <exception cref="HttpRequestException">The instance could not be reached: try another.</exception>
     public async Task<DeliveryOutcome> DeliverAsync(SubscriberLease to, byte[] data, CancellationToken cancellationToken)
@@ -33,6 +37,7 @@ public sealed class PubSubDeliveryClient : IDisposable
             Content = new ByteArrayContent(data),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        request.Headers.TryAddWithoutValidation(InstanceHeader, to.InstanceId);
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw new HttpRequestException($"instance {to.InstanceId} answered {(int)response.StatusCode}");
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
