@@ -23,7 +23,8 @@ public sealed partial class PubSubDelivery(IAppChannel channel, GrpcTopicEvents 
     {
         if (!readiness.AppServing) throw new HttpRequestException("the app is not ready or not healthy");
         if (!subscriptions.TryGet(pubsubName, topic, out var subscription)) throw new HttpRequestException($"this app instance is not subscribed to {pubsubName}/{topic}");
-        var cloudEvent = AsCloudEvent(data, pubsubName, topic);
+        // A raw subscription takes the broker's bytes as they are, even when they look like a CloudEvent (as daprd does).
+        var cloudEvent = subscription.RawPayload ? CloudEventEnvelope.WrapRaw(data, topic, pubsubName) : AsCloudEvent(data, pubsubName, topic);
         using var json = JsonDocument.Parse(cloudEvent);
         var root = json.RootElement;
         if (IsExpired(root))
