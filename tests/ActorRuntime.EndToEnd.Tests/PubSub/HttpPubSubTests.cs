@@ -17,16 +17,18 @@ public sealed class HttpPubSubTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
-    private static string SubscriptionYaml(string topic, string appId) => $"""
+    private static string SubscriptionYaml(string topic, string appId, string name = "capture", bool raw = false) => $"""
         apiVersion: dapr.io/v2alpha1
         kind: Subscription
         metadata:
-          name: capture
+          name: {name}
         spec:
           pubsubname: {Pubsub}
           topic: {topic}
           routes:
             default: /raw/capture
+          metadata:
+            rawPayload: "{(raw ? "true" : "false")}"
         scopes:
         - {appId}
         """;
@@ -38,7 +40,12 @@ public sealed class HttpPubSubTests(ITestOutputHelper output)
         var prefix = NewPrefix();
         var appId = InvocationCluster.NewAppId("ps-http");
         var topic = prefix + "capture";
-        var app = await StartAsync(cluster, appId, prefix, s => s.AddComponent("capture-subscription", SubscriptionYaml(topic, appId)));
+        var rawTopic = prefix + "rawsub";
+        var app = await StartAsync(cluster, appId, prefix, s =>
+        {
+            s.AddComponent("capture-subscription", SubscriptionYaml(topic, appId));
+            s.AddComponent("raw-subscription", SubscriptionYaml(rawTopic, appId, "rawcapture", raw: true));
+        });
         var http = app.Http;
         const string traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
@@ -65,7 +72,10 @@ public sealed class HttpPubSubTests(ITestOutputHelper output)
             Assert.True(bulk.StatusCode == HttpStatusCode.NoContent, $"bulk: {(int)bulk.StatusCode} {await bulk.Content.ReadAsStringAsync()}");
         }
 
-        var bodies = (await WaitForAsync(() => ReceivedAsync(app), r => r.Count >= 7, Deadline, r => r.Count + " received\n" + app.Runtime.Describe()))
+        using (var toRaw = await http.PostAsync($"/v1.0/publish/{Pubsub}/{rawTopic}", new StringContent("""{"seq":50}""", Encoding.UTF8, "application/json")))
+            Assert.Equal(HttpStatusCode.NoContent, toRaw.StatusCode);
+
+        var bodies = (await WaitForAsync(() => ReceivedAsync(app), r => r.Count >= 8, Deadline, r => r.Count + " received\n" + app.Runtime.Describe()))
             .Select(r => JsonNode.Parse(r["body"]!.GetValue<string>())!.AsObject()).ToList();
         foreach (var b in bodies) output.WriteLine(b.ToJsonString());
         JsonObject Find(Func<JsonObject, bool> match) => bodies.Single(match);
@@ -92,7 +102,12 @@ public sealed class HttpPubSubTests(ITestOutputHelper output)
             own["myext"]!.GetValue<string>(), own["topic"]!.GetValue<string>(), own["pubsubname"]!.GetValue<string>()));
         Assert.NotNull(own["time"]);
 
-        var raw = Find(b => b["data_base64"] is not null);
+        // A raw subscription gets the stored bytes (here a whole CloudEvent) base64-encoded in daprd's wrapper.
+        var rawSub = Find(b => b["topic"]?.GetValue<string>() == rawTopic);
+        var inner = JsonNode.Parse(Convert.FromBase64String(rawSub["data_base64"]!.GetValue<string>()))!;
+        Assert.Equal(50, inner["data"]!["seq"]!.GetValue<int>());
+
+        var raw = Find(b => b["data_base64"] is not null && b["topic"]?.GetValue<string>() == topic);
         Assert.Equal("raw-bytes", Encoding.UTF8.GetString(Convert.FromBase64String(raw["data_base64"]!.GetValue<string>())));
         Assert.Equal(("Dapr", "application/octet-stream"), (raw["source"]!.GetValue<string>(), raw["datacontenttype"]!.GetValue<string>()));
 
