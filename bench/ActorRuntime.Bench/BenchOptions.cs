@@ -97,7 +97,7 @@ internal sealed class BenchOptions
     }
 
     public const string Usage = """
-        usage: actorrt-bench [state|cluster|invoke|actors] [options]
+        usage: actorrt-bench [state|cluster|invoke|actors|pubsub] [options]
 
         Scenario 'state': state save/get through the gateway (HTTP, gRPC; in-memory and Redis stores) beside
         StackExchange.Redis used directly against the same Redis, and a bare Kestrel endpoint in this process.

@@ -9,7 +9,8 @@ try
         "cluster" => await ClusterScenario.RunAsync(options),
         "invoke" => await InvokeScenario.RunAsync(options),
         "actors" => await ActorsScenario.RunAsync(options),
-        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state, cluster, invoke, actors)"),
+        "pubsub" => await PubSubScenario.RunAsync(options),
+        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state, cluster, invoke, actors, pubsub)"),
     };
 }
 catch (HelpRequested)

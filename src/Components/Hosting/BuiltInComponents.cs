@@ -1,6 +1,8 @@
 using ActorRuntime.Components.ConfigurationStores;
 using ActorRuntime.Components.Secrets;
 using ActorRuntime.Components.Secrets.Stores;
+using ActorRuntime.Components.PubSub;
+using ActorRuntime.Components.PubSub.Brokers;
 using ActorRuntime.Components.State.Stores;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,5 +25,8 @@ public sealed class BuiltInComponents
         services.AddComponentType<ISecretStore>("secretstores.azure.keyvault", c => new AzureKeyVaultSecretStore(c.Definition));
         services.AddComponentType<IConfigurationStore>("configuration.redis", c => new RedisConfigurationStore(c.Definition));
         services.AddComponentType<IConfigurationStore>("configuration.postgresql", c => new PostgresConfigurationStore(c.Definition));
+        services.AddComponentType<IPubSub>("pubsub.in-memory", c => new InMemoryPubSub(c.Definition));
+        services.AddComponentType<IPubSub>("pubsub.redis", c => new RedisPubSub(c.Definition));
+        services.AddComponentType<IPubSub>("pubsub.sqlite", c => new SqlitePubSub(c.Definition));
     }
 }

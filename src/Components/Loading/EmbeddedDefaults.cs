@@ -4,8 +4,9 @@ using System.Text.Json;
 namespace ActorRuntime.Components.Loading;
 
 /// <summary>
-/// First-run defaults, like <c>dapr init</c> in slim mode: a SQLite state store named <c>statestore</c> that is also
-/// the actor state store, so a fresh machine runs actors with no setup.
+/// First-run defaults, like <c>dapr init</c>: a SQLite state store named <c>statestore</c> that is also the actor state
+/// store, and a durable pub/sub named <c>pubsub</c> on another SQLite file, so a fresh machine runs actors and
+/// publish/subscribe with no setup.
 /// </summary>
 /// <remarks>
 /// Written once. A marker file records that defaults were written, so a component file the user edited is never
@@ -19,6 +20,11 @@ public static class EmbeddedDefaults
     public const string StateDatabaseFileName = "state.sqlite";
     /// <summary>Marker in the runtime home; its presence means the defaults were written once already.</summary>
     public const string MarkerFileName = ".defaults-written";
+    public const string PubSubFileName = "pubsub.yaml";
+    public const string PubSubName = "pubsub";
+    public const string PubSubDatabaseFileName = "pubsub.sqlite";
+    /// <summary>Its own marker: homes set up before pub/sub existed get the pub/sub default once too.</summary>
+    public const string PubSubMarkerFileName = ".pubsub-default-written";
 
     /// <summary>
     /// Ensures the default components exist under <c>&lt;homeDir&gt;/.actorrt</c> and returns the components folder.
@@ -42,6 +48,13 @@ public static class EmbeddedDefaults
         var data = ActorRuntimeHome.DataDirectory(runtimeHome);
         Directory.CreateDirectory(components);
         Directory.CreateDirectory(data);
+
+        var pubsubMarker = Path.Combine(runtimeHome, PubSubMarkerFileName);
+        if (!File.Exists(pubsubMarker))
+        {
+            WriteIfAbsent(Path.Combine(components, PubSubFileName), PubSubYaml(Path.Combine(data, PubSubDatabaseFileName)));
+            WriteIfAbsent(pubsubMarker, $"The default pub/sub component was written on {DateTimeOffset.UtcNow:O}.\n");
+        }
 
         var marker = Path.Combine(runtimeHome, MarkerFileName);
         if (File.Exists(marker)) return components;
@@ -74,6 +87,21 @@ public static class EmbeddedDefaults
         sb.Append("    value: \"true\"\n");
         return sb.ToString();
     }
+
+    /// <summary>The default pub/sub component (<c>pubsub.sqlite</c>), pointing at <paramref name="databaseFile"/>.</summary>
+    public static string PubSubYaml(string databaseFile) =>
+        "# Written by actorrt on first run. Edit freely: it is never overwritten.\n" +
+        "# Durable: an acknowledged publish is on disk. For Dapr's Redis pub/sub use type pubsub.redis with redisHost.\n" +
+        "apiVersion: dapr.io/v1alpha1\n" +
+        "kind: Component\n" +
+        "metadata:\n" +
+        "  name: " + PubSubName + "\n" +
+        "spec:\n" +
+        "  type: pubsub.sqlite\n" +
+        "  version: v1\n" +
+        "  metadata:\n" +
+        "  - name: connectionString\n" +
+        "    value: " + JsonSerializer.Serialize(databaseFile) + "\n";
 
     private static void WriteIfAbsent(string path, string content)
     {

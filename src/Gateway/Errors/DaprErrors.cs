@@ -131,4 +131,31 @@ public static class DaprErrors
 
     public static DaprError ActorStateTransaction(string detail) =>
         new("ERR_ACTOR_STATE_TRANSACTION_SAVE", $"error saving actor transaction state: {detail}", 500, StatusCode.Internal);
+
+    public static DaprError PubSubEmpty() =>
+        new("ERR_PUBSUB_EMPTY", "pubsub name is empty", 404, StatusCode.InvalidArgument);
+
+    public static DaprError PubSubNotFound(string pubsub) =>
+        new("ERR_PUBSUB_NOT_FOUND", $"pubsub {pubsub} is not found", 404, StatusCode.InvalidArgument);
+
+    public static DaprError PubSubNotConfigured() =>
+        new("ERR_PUBSUB_NOT_CONFIGURED", "no pubsub is configured", 400, StatusCode.FailedPrecondition);
+
+    public static DaprError TopicEmpty(string pubsub) =>
+        new("ERR_TOPIC_NAME_EMPTY", $"topic is empty in pubsub {pubsub}", 404, StatusCode.InvalidArgument);
+
+    public static DaprError PubSubRequestMetadata(string detail) =>
+        new("ERR_PUBSUB_REQUEST_METADATA", $"failed deserializing metadata: {detail}", 400, StatusCode.InvalidArgument);
+
+    public static DaprError PubSubCloudEventsSer(string topic, string pubsub, string detail) =>
+        new("ERR_PUBSUB_CLOUD_EVENTS_SER", $"error when marshalling cloud event envelope for topic {topic} pubsub {pubsub}: {detail}", 500, StatusCode.InvalidArgument);
+
+    public static DaprError PubSubPublish(string topic, string pubsub, string detail) =>
+        new("ERR_PUBSUB_PUBLISH_MESSAGE", $"error when publish to topic {topic} in pubsub {pubsub}: {detail}", 500, StatusCode.Internal);
+
+    public static DaprError PubSubEventsSer(string topic, string pubsub, string detail) =>
+        new("ERR_PUBSUB_EVENTS_SER", $"error when marshalling events for bulk publish to topic {topic} pubsub {pubsub}: {detail}", 400, StatusCode.InvalidArgument);
+
+    public static DaprError PubSubForbidden(string topic, string pubsub, string appId) =>
+        new("ERR_PUBSUB_FORBIDDEN", $"topic {topic} is not allowed for app id {appId} in pubsub {pubsub}", 403, StatusCode.PermissionDenied);
 }

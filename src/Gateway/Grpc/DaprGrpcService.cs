@@ -27,6 +27,7 @@ public partial class DaprGrpcService(StateService state, MetadataService metadat
         BindActorMethods(binder, service);
         BindSecretsMethods(binder, service);
         BindConfigurationMethods(binder, service);
+        BindPubSubMethods(binder, service);
     }
 
     private static Method<TRequest, TResponse> Unary<TRequest, TResponse>(string name, MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser)

@@ -7,6 +7,7 @@ using ActorRuntime.Gateway.Http;
 using ActorRuntime.Gateway.Invocation;
 using ActorRuntime.Gateway.Metadata;
 using ActorRuntime.Gateway.Secrets;
+using ActorRuntime.Gateway.PubSub;
 using ActorRuntime.Gateway.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -53,6 +54,7 @@ public static class GatewayEndpointExtensions
         endpoints.MapActorsApi();
         endpoints.MapSecretsApi();
         endpoints.MapConfigurationApi();
+        endpoints.MapPubSubApi();
         endpoints.MapGrpcService<DaprGrpcService>();
         // Unknown /v1.0 routes get Dapr's 404 body rather than an empty one.
         endpoints.MapFallback("/v1.0/{*rest}", (HttpContext http) => DaprErrors.ApiNotFound(http.Request.Path).ToResult());
@@ -64,6 +66,7 @@ public static class GatewayEndpointExtensions
     {
         endpoints.MapInternalInvocationApi();
         endpoints.MapInternalActorApi();
+        endpoints.MapInternalPubSubApi();
         return endpoints;
     }
 }

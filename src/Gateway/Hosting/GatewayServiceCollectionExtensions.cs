@@ -9,6 +9,7 @@ using ActorRuntime.Gateway.Invocation;
 using ActorRuntime.Gateway.Metadata;
 using ActorRuntime.Gateway.NameResolution;
 using ActorRuntime.Gateway.Secrets;
+using ActorRuntime.Gateway.PubSub;
 using ActorRuntime.Gateway.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -59,6 +60,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ActorAppDelivery>();
         services.AddHostedService<ActorHostConfigLoader>();
         services.AddHostedService<InProcessActorHost>();
+        services.AddActorRuntimePubSub();
 
         services.AddGrpc(o =>
         {

@@ -18,11 +18,34 @@ public sealed class EmbeddedDefaultsTests : IDisposable
         var file = Path.Combine(components, "statestore.yaml");
         Assert.True(File.Exists(file));
 
-        var c = Assert.Single(ResourceLoader.LoadComponents([components], "any-app"));
-        Assert.Equal("statestore", c.Name);
+        var c = ResourceLoader.LoadComponents([components], "any-app").Single(c => c.Name == "statestore");
         Assert.Equal("state.sqlite", c.Type);
         Assert.Equal(Path.Combine(_home.Path, ".actorrt", "data", "state.sqlite"), c.Metadata["connectionString"].Value);
         Assert.Equal("true", c.Metadata["actorStateStore"].Value);
+    }
+
+    [Fact]
+    public void First_run_writes_a_durable_sqlite_pubsub_named_pubsub()
+    {
+        var components = EmbeddedDefaults.EnsureDefaultComponents(_home.Path);
+        var c = ResourceLoader.LoadComponents([components], "any-app").Single(c => c.Name == "pubsub");
+        Assert.Equal("pubsub.sqlite", c.Type);
+        Assert.Equal(Path.Combine(_home.Path, ".actorrt", "data", "pubsub.sqlite"), c.Metadata["connectionString"].Value);
+    }
+
+    [Fact]
+    public void A_home_set_up_before_pubsub_existed_gets_the_pubsub_default_once()
+    {
+        var components = EmbeddedDefaults.EnsureDefaultComponents(_home.Path);
+        var pubsub = Path.Combine(components, "pubsub.yaml");
+        File.Delete(pubsub);
+        File.Delete(Path.Combine(_home.Path, ".actorrt", ".pubsub-default-written"));
+
+        EmbeddedDefaults.EnsureDefaultComponents(_home.Path);
+        Assert.True(File.Exists(pubsub));
+        File.Delete(pubsub);
+        EmbeddedDefaults.EnsureDefaultComponents(_home.Path);
+        Assert.False(File.Exists(pubsub)); // deleted by the user: not brought back
     }
 
     [Fact]
@@ -62,8 +85,8 @@ public sealed class EmbeddedDefaultsTests : IDisposable
     {
         Parallel.For(0, 8, _ => EmbeddedDefaults.EnsureDefaultComponents(_home.Path));
         var components = Path.Combine(_home.Path, ".actorrt", "components");
-        Assert.Equal(["statestore.yaml"], Directory.GetFiles(components).Select(Path.GetFileName));
-        Assert.Single(ResourceLoader.LoadComponents([components], "app"));
+        Assert.Equal(["pubsub.yaml", "statestore.yaml"], Directory.GetFiles(components).Select(Path.GetFileName).Order());
+        Assert.Equal(2, ResourceLoader.LoadComponents([components], "app").Count);
     }
 
     [Fact]
