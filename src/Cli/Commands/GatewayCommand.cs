@@ -41,6 +41,7 @@ internal static class GatewayCommand
         var clusterId = cl.Get("cluster-id") ?? "actorrt";
         var home = ActorRuntimeHome.Resolve();
         var resources = run.ResourcesPaths.Count > 0 ? run.ResourcesPaths : [EmbeddedDefaults.EnsureDefaultComponentsIn(home)];
+        run = run with { ResourcesPaths = resources }; // Resiliency and Subscription files come from the same folders
         var components = ResourceLoader.LoadComponents(resources, run.AppId);
         var taken = new HashSet<int>();
         var http = run.HttpPort ?? PortPicker.PreferredOrFree(3500, taken);

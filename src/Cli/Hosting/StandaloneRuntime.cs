@@ -51,8 +51,11 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
         foreach (var a in apps)
             if (a.ConfigFile is { } config && !File.Exists(config))
                 throw new ComponentConfigurationException(config, null, "--config", "the configuration file does not exist");
+        // The gateway reads Resiliency, HTTPEndpoint and Subscription files from the same folders the components came
+        // from, so the default folder stands in for a missing --resources-path in both places.
+        apps = [.. apps.Select(a => a with { ResourcesPaths = ResourcePathsFor(a, home) })];
         // Load and validate every app's components before anything starts: a broken file stops us here.
-        var components = apps.Select(a => ResourceLoader.LoadComponents(ResourcePathsFor(a, home), a.AppId, appDirectory: a.WorkingDirectory)).ToList();
+        var components = apps.Select(a => ResourceLoader.LoadComponents(a.ResourcesPaths, a.AppId, appDirectory: a.WorkingDirectory)).ToList();
         var catalog = new ComponentCatalog();
         foreach (var defs in components)
             foreach (var d in defs) catalog.Add(d);
