@@ -41,7 +41,7 @@ internal static class SiloCommand
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "actorrt-silo" });
         builder.Configuration.AddInMemoryCollection(ClusterFlags.ToConfiguration(cl));
-        RuntimeLogging.Configure(builder.Logging, cl.Get("log-level") ?? "info");
+        RuntimeLogging.Configure(builder.Logging, cl.Get("log-level") ?? "info", clusterMember: true);
         var options = builder.Configuration.GetSection(ActorRuntimeSiloOptions.SectionName).Get<ActorRuntimeSiloOptions>() ?? new();
         options.Cluster = ClusterFlags.ParseMode(builder.Configuration[ClusterFlags.ConfigurationKeys["cluster"]]);
         options.LocalMachineDatabase ??= Path.Combine(home, "cluster", "membership.db");

@@ -36,7 +36,8 @@ internal static class GatewayHost
     {
         var internalPort = run.InternalPort ?? 0; // 0: bound by Kestrel, number read back once started
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "actorrt-gateway-" + run.AppId });
-        RuntimeLogging.Configure(builder.Logging, run.LogLevel, run.RuntimeLog);
+        // A gateway that connects no components fronts a cluster of its own silos (actorrt gateway): a cluster member.
+        RuntimeLogging.Configure(builder.Logging, run.LogLevel, run.RuntimeLog, clusterMember: !connectComponents);
         connectCluster(builder);
         builder.Services.AddComponentCatalog(catalog);
         builder.Services.AddAppComponents(components, connectComponents);

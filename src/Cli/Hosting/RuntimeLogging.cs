@@ -5,7 +5,9 @@ namespace ActorRuntime.Cli.Hosting;
 internal static class RuntimeLogging
 {
     /// <summary>Logs at <paramref name="level"/> to <paramref name="writer"/> (default: the console).</summary>
-    public static void Configure(ILoggingBuilder logging, string level, LineWriter? writer = null)
+    /// <param name="clusterMember">An <c>actorrt silo</c> or <c>actorrt gateway</c>: its operator needs Orleans' warnings
+    /// (a silo lost, a gateway connection dropped), which a developer running one app does not.</param>
+    public static void Configure(ILoggingBuilder logging, string level, LineWriter? writer = null, bool clusterMember = false)
     {
         logging.ClearProviders();
         logging.AddProvider(new LineLoggerProvider(writer ?? LineWriter.Console));
@@ -16,7 +18,7 @@ internal static class RuntimeLogging
         {
             // Orleans' warnings are about its own internals (e.g. the reminder-period warning at every start, a
             // neighbour silo that stopped): noise for someone running an app. --log-level debug shows them all.
-            logging.AddFilter("Orleans", LogLevel.Error);
+            logging.AddFilter("Orleans", clusterMember ? LogLevel.Warning : LogLevel.Error);
             logging.AddFilter("Microsoft", LogLevel.Warning);
             // Orleans retries its placement through Polly, which reports every handled attempt as a warning.
             logging.AddFilter("Polly", LogLevel.Error);

@@ -19,7 +19,8 @@ namespace ActorRuntime.Gateway.PubSub;
 /// When the stream ends, events it had not settled go back to the grain, which delivers them again.
 /// </summary>
 public sealed partial class StreamingSubscription(
-    IGrainFactory grains, ComponentRegistry components, LocalAppInstance local, IOptions<GatewayOptions> options, ILogger<StreamingSubscription> logger)
+    IGrainFactory grains, ComponentRegistry components, LocalAppInstance local, IOptions<GatewayOptions> options, Hosting.GatewayEndpoints endpoints,
+    ILogger<StreamingSubscription> logger)
 {
     private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(7);
@@ -76,7 +77,7 @@ public sealed partial class StreamingSubscription(
             try
             {
                 // The address is this gateway's internal port: a grain on another silo delivers there, by instance id.
-                if (options.Value.InternalPort != 0)
+                if (endpoints.InternalPortKnown)
                     await grain.Renew(new SubscriberLease(instanceId, local.Current.Address, initial.PubsubName, initial.Topic,
                         initial.HasDeadLetterTopic && initial.DeadLetterTopic.Length > 0 ? initial.DeadLetterTopic : null, Lease));
             }

@@ -21,7 +21,8 @@ namespace ActorRuntime.Gateway.PubSub;
 /// </summary>
 internal sealed partial class SubscriptionManager(
     IGrainFactory grains, ComponentRegistry components, AppSubscriptions subscriptions, IAppChannel channel, RuntimeReadiness readiness,
-    LocalAppInstance local, PubSubDelivery delivery, GrpcTopicEvents grpc, IOptions<GatewayOptions> options, ILogger<SubscriptionManager> logger) : BackgroundService
+    LocalAppInstance local, PubSubDelivery delivery, GrpcTopicEvents grpc, IOptions<GatewayOptions> options, Hosting.GatewayEndpoints endpoints,
+    ILogger<SubscriptionManager> logger) : BackgroundService
 {
     public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(7);
@@ -40,7 +41,7 @@ internal sealed partial class SubscriptionManager(
         {
             try
             {
-                if (readiness.AppServing && readiness.ClusterReady && _options.InternalPort != 0) await RenewAsync();
+                if (readiness.AppServing && readiness.ClusterReady && endpoints.InternalPortKnown) await RenewAsync();
                 else if (_subscribed.Count > 0) await RemoveAsync();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
