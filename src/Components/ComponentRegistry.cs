@@ -16,6 +16,8 @@ public sealed partial class ComponentRegistry
     // Live components by name; a component whose init failed with ignoreErrors is removed, its definition kept.
     private readonly Dictionary<string, IComponent> _live = new(StringComparer.Ordinal);
     private volatile bool _ready;
+    // Live components per category, asked on every state request: counted when the live set changes, not per call.
+    private IReadOnlyDictionary<string, int> _counts = new Dictionary<string, int>();
 
     public ComponentRegistry(IEnumerable<ComponentDefinition> definitions, ComponentCatalog catalog, ILogger<ComponentRegistry> logger)
     {
@@ -28,6 +30,7 @@ public sealed partial class ComponentRegistry
             _live[d.Name] = catalog.Add(d);
         }
         Definitions = [.. _byName.Values];
+        Recount();
         var actorStores = Definitions.Where(d => d.Category == "state" && d.GetMetadata().GetBool("actorStateStore", false)).ToList();
         if (actorStores.Count > 1)
             throw new ComponentConfigurationException(actorStores[1].SourceFile, actorStores[1].Name, "actorStateStore",
@@ -40,7 +43,7 @@ public sealed partial class ComponentRegistry
     public bool IsReady => _ready;
 
     /// <summary>How many live components the app has in <paramref name="category"/>.</summary>
-    public int Count(string category) => _live.Keys.Count(n => _byName[n].Category == category);
+    public int Count(string category) => _counts.GetValueOrDefault(category);
 
     public int StateStoreCount => Count("state");
 
@@ -85,9 +88,12 @@ public sealed partial class ComponentRegistry
     {
         if (await _catalog.TryConnectAsync(definition, error => LogComponentIgnored(definition.Name, definition.Type, error), cancellationToken).ConfigureAwait(false))
             LogComponentLoaded(definition.Name, definition.Type);
-        else
-            _live.Remove(definition.Name);
+        else if (_live.Remove(definition.Name))
+            Recount();
     }
+
+    private void Recount() =>
+        _counts = _live.Keys.GroupBy(n => _byName[n].Category, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Component loaded: {Name} ({Type})")]
     private partial void LogComponentLoaded(string name, string type);

@@ -69,7 +69,7 @@ public sealed class SiloComponentModelTests(ITestOutputHelper output) : IDisposa
     {
         var builder = TestSilos.Builder(output);
         builder.Services.AddComponentType<ProbeBinding>("bindings.test-probe", c => new ProbeBinding(
-            c.Metadata.GetRequiredString("greeting"), _dir, c.Services.GetRequiredService<IHostApplicationLifetime>()));
+            c.Metadata.GetRequiredString("greeting"), _dir, c.Services.GetRequiredService<ISiloStatusOracle>()));
         builder.UseOrleans(silo => silo.AddActorRuntimeSilo(o =>
         {
             o.Cluster = ClusterMode.InProcess;
@@ -109,13 +109,13 @@ public sealed class SiloComponentModelTests(ITestOutputHelper output) : IDisposa
     private sealed class ProbeBinding : IComponent
     {
         public static readonly System.Collections.Concurrent.ConcurrentBag<ProbeBinding> Built = [];
-        private readonly IHostApplicationLifetime lifetime;
+        private readonly ISiloStatusOracle silo;
 
-        public ProbeBinding(string greeting, string dir, IHostApplicationLifetime lifetime)
+        public ProbeBinding(string greeting, string dir, ISiloStatusOracle silo)
         {
             Greeting = greeting;
             Dir = dir;
-            this.lifetime = lifetime;
+            this.silo = silo;
             Built.Add(this);
         }
 
@@ -125,8 +125,8 @@ public sealed class SiloComponentModelTests(ITestOutputHelper output) : IDisposa
 
         public Task InitAsync(CancellationToken cancellationToken)
         {
-            // The host reports "started" only once the silo is active; init must come first.
-            InitializedBeforeActive = !lifetime.ApplicationStarted.IsCancellationRequested;
+            // Grains may run from the moment the silo is active; every component must be connected before that.
+            InitializedBeforeActive = silo.CurrentStatus != SiloStatus.Active;
             return Task.CompletedTask;
         }
 

@@ -32,7 +32,7 @@ public static partial class ConfigurationHttpApi
     private static async Task GetAsync(HttpContext http, string storeName, ConfigurationService configuration)
     {
         var items = await configuration.GetAsync(storeName, Keys(http.Request), HttpRequestMetadata.FromQuery(http.Request), http.RequestAborted);
-        await WriteJsonAsync(http.Response, w => WriteItems(w, items), http.RequestAborted);
+        await JsonResponse.WriteAsync(http.Response, w => WriteItems(w, items), http.RequestAborted);
     }
 
     private static async Task SubscribeAsync(HttpContext http, string storeName, ConfigurationService configuration, IAppChannel appChannel, ILoggerFactory loggers)
@@ -40,13 +40,13 @@ public static partial class ConfigurationHttpApi
         var logger = loggers.CreateLogger(typeof(ConfigurationHttpApi));
         var id = await configuration.SubscribeAsync(storeName, Keys(http.Request), HttpRequestMetadata.FromQuery(http.Request),
             (subscription, items) => DeliverAsync(appChannel, logger, storeName, subscription, items), http.RequestAborted);
-        await WriteJsonAsync(http.Response, w => { w.WriteStartObject(); w.WriteString("id", id); w.WriteEndObject(); }, http.RequestAborted);
+        await JsonResponse.WriteAsync(http.Response, w => { w.WriteStartObject(); w.WriteString("id", id); w.WriteEndObject(); }, http.RequestAborted);
     }
 
     private static async Task UnsubscribeAsync(HttpContext http, string id, ConfigurationService configuration)
     {
         var (ok, message) = await configuration.UnsubscribeAsync(id);
-        await WriteJsonAsync(http.Response, w =>
+        await JsonResponse.WriteAsync(http.Response, w =>
         {
             w.WriteStartObject();
             w.WriteBoolean("ok", ok);
@@ -106,16 +106,6 @@ public static partial class ConfigurationHttpApi
 
     private static List<string> Keys(HttpRequest request) =>
         [.. request.Query["key"].Where(k => !string.IsNullOrEmpty(k)).Select(k => k!)];
-
-    private static async Task WriteJsonAsync(HttpResponse response, Action<Utf8JsonWriter> write, CancellationToken ct)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer)) write(w);
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/json";
-        response.ContentLength = buffer.WrittenCount;
-        await response.Body.WriteAsync(buffer.WrittenMemory, ct);
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Configuration update for {Store}/{Key} was not accepted by the app: {Problem}")]
     private static partial void LogDeliveryFailed(ILogger logger, string store, string key, string problem);

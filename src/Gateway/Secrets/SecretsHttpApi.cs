@@ -21,13 +21,13 @@ public static class SecretsHttpApi
     private static async Task GetAsync(HttpContext http, string storeName, string key, SecretsService secrets)
     {
         var data = await secrets.GetAsync(storeName, key, HttpRequestMetadata.FromQuery(http.Request), http.RequestAborted);
-        await WriteAsync(http.Response, w => WriteMap(w, data), http.RequestAborted);
+        await JsonResponse.WriteAsync(http.Response, w => WriteMap(w, data), http.RequestAborted);
     }
 
     private static async Task GetBulkAsync(HttpContext http, string storeName, SecretsService secrets)
     {
         var all = await secrets.GetBulkAsync(storeName, HttpRequestMetadata.FromQuery(http.Request), http.RequestAborted);
-        await WriteAsync(http.Response, w =>
+        await JsonResponse.WriteAsync(http.Response, w =>
         {
             w.WriteStartObject();
             foreach (var (name, data) in all)
@@ -44,15 +44,5 @@ public static class SecretsHttpApi
         w.WriteStartObject();
         foreach (var (k, v) in data) w.WriteString(k, v);
         w.WriteEndObject();
-    }
-
-    private static async Task WriteAsync(HttpResponse response, Action<Utf8JsonWriter> write, CancellationToken ct)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer)) write(w);
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/json";
-        response.ContentLength = buffer.WrittenCount;
-        await response.Body.WriteAsync(buffer.WrittenMemory, ct);
     }
 }

@@ -68,8 +68,7 @@ public static class StateHttpApi
         var parallelism = root.TryGetProperty("parallelism", out var p) && p.TryGetInt32(out var n) ? n : 0;
         var items = await state.GetBulkAsync(storeName, keys, parallelism, http.RequestAborted, IsStrong(http.Request));
 
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
+        await JsonResponse.WriteAsync(http.Response, w =>
         {
             w.WriteStartArray();
             foreach (var item in items)
@@ -88,10 +87,7 @@ public static class StateHttpApi
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-        }
-        http.Response.StatusCode = StatusCodes.Status200OK;
-        http.Response.ContentType = "application/json";
-        await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
+        }, http.RequestAborted);
     }
 
     /// <summary>
@@ -115,8 +111,7 @@ public static class StateHttpApi
         state.Resolve(storeName, "");
         using var body = await JsonBody.ReadAsync(http.Request, http.RequestAborted);
         var answer = await state.QueryAsync(storeName, body.RootElement.GetRawText(), http.RequestAborted);
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
+        await JsonResponse.WriteAsync(http.Response, w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("results");
@@ -131,9 +126,6 @@ public static class StateHttpApi
             w.WriteEndArray();
             if (answer.Token is not null) w.WriteString("token", answer.Token);
             w.WriteEndObject();
-        }
-        http.Response.StatusCode = StatusCodes.Status200OK;
-        http.Response.ContentType = "application/json";
-        await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
+        }, http.RequestAborted);
     }
 }

@@ -53,9 +53,10 @@ public sealed class RedisChangeFeedTests : IAsyncLifetime
 
         await db.HashSetAsync(_prefix + "b", [new("data", "1"), new("version", "1")]);
         await changes.WaitForAsync(c => c.Key == _prefix + "b", Deadline, "an outside HSET");
-        await db.KeyExpireAsync(_prefix + "b", TimeSpan.FromMilliseconds(100));
-        // The expiry itself (not only the EXPIRE command) must be reported: wait for two more reports of the key.
+        // The expiry itself (not only the EXPIRE command) must be reported: wait for two more reports of the key,
+        // counted before EXPIRE is sent (its report may arrive before the next line runs).
         var before = changes.Seen.Count(c => c.Key == _prefix + "b");
+        await db.KeyExpireAsync(_prefix + "b", TimeSpan.FromMilliseconds(100));
         await changes.WaitForAsync(_ => changes.Seen.Count(c => c.Key == _prefix + "b") >= before + 1, Deadline, "EXPIRE");
         await db.KeyExistsAsync(_prefix + "b"); // touches the key, so an expired key is reclaimed now
         await changes.WaitForAsync(_ => changes.Seen.Count(c => c.Key == _prefix + "b") >= before + 2, Deadline, "the expiry");
