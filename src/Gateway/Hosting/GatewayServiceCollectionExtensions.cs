@@ -40,6 +40,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<InboundDelivery>();
         services.AddSingleton<SecretsService>();
         services.AddSingleton<Configuration.ConfigurationService>();
+        services.AddSingleton<Configuration.ConfigurationDelivery>();
+        services.AddHostedService<Configuration.ConfigurationSubscriptionKeeper>();
         services.AddSingleton<MetadataService>();
         services.AddHostedService<AppChannelProbe>();
         services.AddHostedService<ReadinessTracker>();
