@@ -17,6 +17,25 @@ public partial class DaprGrpcService
             rc.Capabilities.AddRange(c.Capabilities);
             response.RegisteredComponents.Add(rc);
         }
+        foreach (var s in m.Subscriptions)
+        {
+            var sub = new Runtime.PubsubSubscription
+            {
+                PubsubName = s.PubsubName,
+                Topic = s.Topic,
+                DeadLetterTopic = s.DeadLetterTopic,
+                Rules = new Runtime.PubsubSubscriptionRules(),
+                Type = s.Type switch
+                {
+                    "DECLARATIVE" => Runtime.PubsubSubscriptionType.Declarative,
+                    "PROGRAMMATIC" => Runtime.PubsubSubscriptionType.Programmatic,
+                    _ => Runtime.PubsubSubscriptionType.Streaming,
+                },
+            };
+            foreach (var (k, v) in s.Metadata ?? new Dictionary<string, string>()) sub.Metadata[k] = v;
+            foreach (var r in s.Rules ?? []) sub.Rules.Rules.Add(new Runtime.PubsubSubscriptionRule { Match = r.Match ?? "", Path = r.Path });
+            response.Subscriptions.Add(sub);
+        }
         if (m.AppConnectionProperties is { } app)
         {
             response.AppConnectionProperties = new Runtime.AppConnectionProperties

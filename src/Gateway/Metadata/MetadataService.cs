@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using ActorRuntime.Components;
 using ActorRuntime.Components.State;
+using ActorRuntime.Gateway.PubSub;
 using Microsoft.Extensions.Options;
 
 namespace ActorRuntime.Gateway.Metadata;
 
 /// <summary>Builds the metadata answer and keeps the attributes apps set with <c>PUT /v1.0/metadata/{key}</c> (in memory, as Dapr).</summary>
-public sealed class MetadataService(ComponentRegistry components, IOptions<GatewayOptions> options)
+public sealed class MetadataService(ComponentRegistry components, IOptions<GatewayOptions> options, IServiceProvider services)
 {
     public const string RuntimeVersion = "0.1.0";
     private readonly ConcurrentDictionary<string, string> _extended = new(options.Value.ExtendedMetadata, StringComparer.Ordinal);
@@ -26,7 +27,10 @@ public sealed class MetadataService(ComponentRegistry components, IOptions<Gatew
         {
             ["daprRuntimeVersion"] = RuntimeVersion,
         };
-        return new MetadataResponse(o.AppId, RuntimeVersion, [], [], registered, extended, [], [], app,
+        // Pub/sub is optional in a gateway built by hand: no subscriptions then.
+        var subscriptions = SubscriptionsMetadata.From(
+            (AppSubscriptions?)services.GetService(typeof(AppSubscriptions)), (StreamingSubscription?)services.GetService(typeof(StreamingSubscription)));
+        return new MetadataResponse(o.AppId, RuntimeVersion, [], [], registered, extended, subscriptions, [], app,
             new ActorRuntimeStatus("RUNNING", [], false, "connected to the Orleans cluster"));
     }
 

@@ -24,6 +24,10 @@ public sealed partial class StreamingSubscription(
 {
     private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(7);
+    private readonly ConcurrentDictionary<string, Runtime.SubscribeTopicEventsRequestInitialAlpha1> _open = new(StringComparer.Ordinal);
+
+    /// <summary>The streams open now, as their initial requests named them (what the metadata API lists as <c>STREAMING</c>).</summary>
+    public IReadOnlyCollection<Runtime.SubscribeTopicEventsRequestInitialAlpha1> Open => (IReadOnlyCollection<Runtime.SubscribeTopicEventsRequestInitialAlpha1>)_open.Values;
 
     public async Task RunAsync(IAsyncStreamReader<Runtime.SubscribeTopicEventsRequestAlpha1> requests,
         IServerStreamWriter<Runtime.SubscribeTopicEventsResponseAlpha1> responses, CancellationToken ct)
@@ -34,6 +38,7 @@ public sealed partial class StreamingSubscription(
         var channel = new Channel(responses);
         var instanceId = $"{local.InstanceId}-stream-{Guid.NewGuid():N}"[..^16];
         PubSubDeliveryClient.Register(instanceId, channel);
+        _open[instanceId] = initial;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var grain = grains.GetGrain<IPubSubSubscriptionGrain>(grainKey);
         try
@@ -52,6 +57,7 @@ public sealed partial class StreamingSubscription(
         finally
         {
             PubSubDeliveryClient.Unregister(instanceId);
+            _open.TryRemove(instanceId, out _);
             channel.Close();
             try { await grain.Remove(instanceId).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None); }
             catch (Exception ex) when (ex is not OperationCanceledException) { LogRemoveFailed(ex.Message); }

@@ -116,6 +116,14 @@ public sealed class HttpPubSubTests(ITestOutputHelper output)
 
         var overridden = Find(b => b["id"]?.GetValue<string>() == "fixed-id");
         Assert.Equal("custom", overridden["source"]!.GetValue<string>());
+
+        // The metadata API lists both declarative subscriptions as daprd does (the default route as a rule without a match).
+        var metadata = JsonNode.Parse(await http.GetStringAsync("/v1.0/metadata"))!;
+        var listed = metadata["subscriptions"]!.AsArray().Select(x => x!.AsObject()).Where(x => x["topic"]!.GetValue<string>() == topic).ToList();
+        var declared = Assert.Single(listed);
+        Assert.Equal((Pubsub, "DECLARATIVE", "/raw/capture"), (declared["pubsubname"]!.GetValue<string>(), declared["type"]!.GetValue<string>(),
+            declared["rules"]!.AsArray().Single()!["path"]!.GetValue<string>()));
+        Assert.Equal("false", declared["metadata"]!["rawPayload"]!.GetValue<string>());
     }
 
     [Fact(Timeout = 300_000)]

@@ -68,6 +68,13 @@ public sealed class StreamingSubscriptionTests
         }
         Assert.Equal(2, seen.Count(s => s == 2));
         Assert.Equal([0, 1, 2, 3, 4], seen.Distinct().Order());
+
+        // While open, the stream is one of the app's subscriptions in the metadata API (HTTP and gRPC).
+        var metadata = System.Text.Json.Nodes.JsonNode.Parse(await app.Http.GetStringAsync("/v1.0/metadata", cts.Token))!;
+        var listed = Assert.Single(metadata["subscriptions"]!.AsArray(), x => x!["topic"]!.GetValue<string>() == topic)!;
+        Assert.Equal(("STREAMING", Pubsub), (listed["type"]!.GetValue<string>(), listed["pubsubname"]!.GetValue<string>()));
+        var grpcMetadata = await client.GetMetadataAsync(new Autogen.GetMetadataRequest(), cancellationToken: cts.Token);
+        Assert.Contains(grpcMetadata.Subscriptions, x => x.Topic == topic && x.Type == Autogen.PubsubSubscriptionType.Streaming);
         await call.RequestStream.CompleteAsync();
     }
 
