@@ -3,6 +3,7 @@ using ActorRuntime.Components.Loading;
 using ActorRuntime.Components.Resiliency;
 using ActorRuntime.Gateway.Actors;
 using ActorRuntime.Gateway.AppChannel;
+using ActorRuntime.Gateway.Bindings;
 using ActorRuntime.Gateway.Grpc;
 using ActorRuntime.Gateway.Health;
 using ActorRuntime.Gateway.Invocation;
@@ -61,6 +62,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService<ActorHostConfigLoader>();
         services.AddHostedService<InProcessActorHost>();
         services.AddActorRuntimePubSub();
+        services.AddActorRuntimeBindings();
 
         services.AddGrpc(o =>
         {
