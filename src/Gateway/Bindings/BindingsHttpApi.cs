@@ -83,7 +83,7 @@ public static class BindingsHttpApi
         // daprd passes the call's trace context to the binding (the HTTP binding sends it on).
         if (http.Items[TraceContextMiddleware.ItemKey] is string traceparent) metadata[TraceContextMiddleware.TraceParent] = traceparent;
         if (http.Request.Headers["tracestate"].ToString() is { Length: > 0 } tracestate) metadata["tracestate"] = tracestate;
-        return new BindingRequest(operation, GoJsonText.Marshal(data), metadata);
+        return new BindingRequest(operation, GoJson.Marshal(data), metadata);
     }
 
     private static string Kind(JsonElement e) => e.ValueKind switch

@@ -127,8 +127,15 @@ public sealed class HttpBinding : IOutputBinding
 
     private static void SetHeader(HttpRequestMessage message, string name, string value)
     {
-        message.Headers.Remove(name);
-        if (message.Headers.TryAddWithoutValidation(name, value)) return;
+        try
+        {
+            message.Headers.Remove(name);
+            if (message.Headers.TryAddWithoutValidation(name, value)) return;
+        }
+        catch (InvalidOperationException)
+        {
+            // A content header name (Content-Type, ...): .NET keeps those on the body.
+        }
         // Content headers (Content-Type, ...) belong to the body; a request without one has nowhere to put them.
         if (message.Content is { } content)
         {

@@ -25,7 +25,7 @@ internal static class RowJson
                 {
                     if (await reader.IsDBNullAsync(i, ct).ConfigureAwait(false)) { w.WriteNullValue(); continue; }
                     var type = reader.GetDataTypeName(i);
-                    if (type is "json" or "jsonb") w.WriteRawValue(reader.GetString(i), skipInputValidation: true);
+                    if (type is "json" or "jsonb") w.WriteRawValue(GoJsonColumn(reader.GetString(i)), skipInputValidation: true);
                     else WriteValue(w, reader.GetValue(i));
                 }
                 w.WriteEndArray();
@@ -61,6 +61,13 @@ internal static class RowJson
             case IFormattable f: w.WriteStringValue(f.ToString(null, CultureInfo.InvariantCulture)); break;
             default: w.WriteStringValue(value.ToString()); break;
         }
+    }
+
+    /// <summary>pgx decodes a JSON column into Go values, which Go then writes compact with sorted keys.</summary>
+    private static string GoJsonColumn(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return GoJson.ToText(doc.RootElement);
     }
 
     /// <summary>Go's <c>time.RFC3339Nano</c> for a UTC instant: trailing zeros of the fraction dropped.</summary>

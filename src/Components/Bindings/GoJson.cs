@@ -2,22 +2,24 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace ActorRuntime.Gateway.Bindings;
+namespace ActorRuntime.Components.Bindings;
 
 /// <summary>
-/// The bytes daprd hands a binding for the request's <c>data</c>: it decodes the JSON into Go values and marshals them
-/// again, so the binding sees compact JSON with object keys sorted, numbers as float64 prints them, and <c>&lt;</c>,
-/// <c>&gt;</c>, <c>&amp;</c> escaped; a JSON string stays a quoted JSON string, and absent data is <c>null</c>.
-/// Matching this byte for byte lets Dapr and this runtime read each other's stored values.
+/// JSON as Go's <c>encoding/json</c> writes a value it decoded into <c>any</c>: compact, object keys sorted, numbers as
+/// float64 prints them, <c>&lt;</c>, <c>&gt;</c>, <c>&amp;</c> escaped. daprd does this to an output binding request's
+/// <c>data</c> (a JSON string stays a quoted string; absent data is <c>null</c>) and the PostgreSQL binding to
+/// <c>json</c>/<c>jsonb</c> columns. Matching it byte for byte lets Dapr and this runtime read each other's values.
 /// </summary>
-internal static class GoJsonText
+public static class GoJson
 {
-    public static byte[] Marshal(JsonElement? value)
+    public static byte[] Marshal(JsonElement? value) => Encoding.UTF8.GetBytes(ToText(value));
+
+    public static string ToText(JsonElement? value)
     {
         var sb = new StringBuilder();
         if (value is { } v) Write(sb, v);
         else sb.Append("null");
-        return Encoding.UTF8.GetBytes(sb.ToString());
+        return sb.ToString();
     }
 
     private static void Write(StringBuilder sb, JsonElement e)
