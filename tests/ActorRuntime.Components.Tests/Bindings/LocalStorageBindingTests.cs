@@ -103,6 +103,10 @@ public sealed class LocalStorageBindingTests : IAsyncLifetime
             await Assert.ThrowsAsync<BindingOperationException>(() => _binding.Call("create", "\"x\"", ("fileName", name)));
         }
         await Assert.ThrowsAsync<BindingOperationException>(() => _binding.Call("list", null, ("fileName", "linkdir")));
+        // Listing the root names the links but never walks into them.
+        var listed = (await _binding.Call("list")).Text();
+        Assert.DoesNotContain("secret.txt", listed);
+        Assert.Contains("linkdir", listed);
         Assert.Equal("secret", File.ReadAllText(Path.Combine(outside, "secret.txt")));
         Assert.False(File.Exists(Path.Combine(outside, "new.txt")));
         // A link that stays inside the root is an ordinary file.

@@ -110,13 +110,30 @@ public sealed class LocalStorageBinding : IOutputBinding
             if (File.Exists(folder)) throw new BindingOperationException($"unable to list files as the file specified is not a directory [{fileName}]");
             throw NotFound(fileName);
         }
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
         // Paths as Dapr lists them: the configured rootPath joined with the file's place under it.
-        var files = Directory.EnumerateFiles(folder, "*", options)
+        var files = Walk(folder)
             .Select(p => Path.Combine(_configuredRoot, Path.GetRelativePath(_paths.Root, p)))
             .Order(StringComparer.Ordinal)
             .ToList();
         return Answer(JsonSerializer.SerializeToUtf8Bytes(files));
+    }
+
+    /// <summary>
+    /// Every file below <paramref name="folder"/>, as Go's <c>filepath.Walk</c> finds them: a symbolic link is listed as an
+    /// entry and never followed, so a link to a folder outside the root cannot reveal what is there.
+    /// </summary>
+    private static IEnumerable<string> Walk(string folder)
+    {
+        var pending = new Stack<string>([folder]);
+        var options = new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true, RecurseSubdirectories = false };
+        while (pending.Count > 0)
+        {
+            foreach (var entry in new DirectoryInfo(pending.Pop()).EnumerateFileSystemInfos("*", options))
+            {
+                if (entry is DirectoryInfo && entry.LinkTarget is null) pending.Push(entry.FullName);
+                else yield return entry.FullName;
+            }
+        }
     }
 
     private static string Required(string? fileName) =>
