@@ -9,7 +9,7 @@ namespace ActorRuntime.Gateway.Bindings;
 /// The output bindings building block, shared by the HTTP and gRPC surfaces. Bindings run in the app's gateway, as in
 /// daprd's sidecar: a call is the app's request to an outside system, so there is nothing to coordinate across the
 /// cluster. Each call runs under the component's outbound resiliency policy (<c>targets.components.&lt;name&gt;.outbound</c>,
-/// or the reserved <c>DefaultBindingsComponentOutbound*</c> names).
+/// or the reserved <c>DefaultBindingComponentOutbound*</c> names).
 /// </summary>
 public sealed partial class BindingsService(ComponentRegistry components, ResiliencyRegistry resiliency, ILogger<BindingsService> logger)
 {
