@@ -142,6 +142,11 @@ internal sealed class BenchOptions
         activation; reminder registration rate, firing delay and deletion. Same options as 'invoke', plus:
           --actor-ids N        new ids activated once each (default 20000)
           --reminders K        reminders registered, dueTime 5s, period 10s (default 10000)
+
+        Scenario 'bindings': output binding calls through one `actorrt run` (HTTP and gRPC) beside the same operation
+        sent directly: bindings.redis `create` vs. SE.Redis SET, bindings.postgresql `exec` (parameterised INSERT ...
+        ON CONFLICT) vs. Npgsql. Uses --duration, --max-ops, --warmup, --warmup-ops, --callers, --keys, --payload,
+        --filter, --rounds, --quiet, --quiet-wait, --runtime-env, --redis, --postgres, --actorrt-bin, --no-build.
         """;
 
     private static TimeSpan Seconds(string s) =>

@@ -1,3 +1,8 @@
+using ActorRuntime.Components.Bindings;
+using ActorRuntime.Components.Bindings.Http;
+using ActorRuntime.Components.Bindings.LocalStorage;
+using ActorRuntime.Components.Bindings.PostgreSql;
+using ActorRuntime.Components.Bindings.Redis;
 using ActorRuntime.Components.ConfigurationStores;
 using ActorRuntime.Components.Secrets;
 using ActorRuntime.Components.Secrets.Stores;
@@ -28,5 +33,10 @@ public sealed class BuiltInComponents
         services.AddComponentType<IPubSub>("pubsub.in-memory", c => new InMemoryPubSub(c.Definition));
         services.AddComponentType<IPubSub>("pubsub.redis", c => new RedisPubSub(c.Definition));
         services.AddComponentType<IPubSub>("pubsub.sqlite", c => new SqlitePubSub(c.Definition));
+        services.AddComponentType<IBinding>("bindings.redis", c => new RedisBinding(c.Definition));
+        services.AddComponentType<IBinding>("bindings.postgresql", c => new PostgresBinding(c.Definition));
+        services.AddComponentType<IBinding>("bindings.postgres", c => new PostgresBinding(c.Definition));
+        services.AddComponentType<IBinding>("bindings.http", c => new HttpBinding(c.Definition));
+        services.AddComponentType<IBinding>("bindings.localstorage", c => new LocalStorageBinding(c.Definition));
     }
 }

@@ -3,6 +3,7 @@ using ActorRuntime.Components.Loading;
 using ActorRuntime.Components.Resiliency;
 using ActorRuntime.Gateway.Actors;
 using ActorRuntime.Gateway.AppChannel;
+using ActorRuntime.Gateway.Bindings;
 using ActorRuntime.Gateway.Grpc;
 using ActorRuntime.Gateway.Health;
 using ActorRuntime.Gateway.Invocation;
@@ -63,6 +64,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService<ActorHostConfigLoader>();
         services.AddHostedService<InProcessActorHost>();
         services.AddActorRuntimePubSub();
+        services.AddActorRuntimeBindings();
 
         services.AddGrpc(o =>
         {
