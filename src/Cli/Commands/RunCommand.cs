@@ -24,8 +24,9 @@ internal static class RunCommand
         }
         string? runFile = null;
         IReadOnlyList<RunOptions> apps;
-        if (cl.Get("run-file") is { } file) apps = RunFile.Load(file, out runFile);
-        else apps = [RunFlags.ToOptions(cl)];
+        var settings = RunOptionsBinder.FromAppSettingsAndEnvironment();
+        if (cl.Get("run-file") is { } file) apps = RunFile.Load(file, out runFile, settings);
+        else apps = [RunFlags.ToOptions(cl, settings)];
         var multi = runFile is not null;
         var cluster = Environment.GetEnvironmentVariable("ACTORRT_CLUSTER")?.ToLowerInvariant() == "inprocess"
             ? ClusterMode.InProcess : ClusterMode.Localhost;

@@ -28,32 +28,28 @@ public static class RunFlags
         new("help", "Show this help", true, "h"),
     ];
 
-    public static RunOptions ToOptions(CommandLine cl) => new()
+    /// <summary>
+    /// The flags over <paramref name="settings"/> (<c>appsettings.json</c>/environment; none in tests), bound by
+    /// <see cref="RunOptionsBinder"/>. Without <c>--app-id</c> or a configured one, an id is made from the command.
+    /// </summary>
+    public static RunOptions ToOptions(CommandLine cl, IConfiguration? settings = null)
     {
-        AppId = cl.Get("app-id") ?? GenerateAppId(cl.AppCommand),
-        AppPort = cl.GetInt("app-port"),
-        AppProtocol = (cl.Get("app-protocol") ?? "http").ToLowerInvariant() is var p && p is "http" or "https" or "grpc" or "grpcs" or "h2c"
-            ? p : throw new UsageException($"--app-protocol must be http, https, grpc, grpcs or h2c, not '{cl.Get("app-protocol")}'"),
-        AppChannelAddress = cl.Get("app-channel-address") ?? "127.0.0.1",
-        ListenAddress = cl.Get("dapr-listen-addresses") ?? "localhost",
-        HttpPort = cl.GetInt("dapr-http-port"),
-        GrpcPort = cl.GetInt("dapr-grpc-port"),
-        ResourcesPaths = cl.GetAll("resources-path"),
-        ConfigFile = cl.Get("config"),
-        LogLevel = cl.Get("log-level") ?? "info",
-        MaxRequestBodyMegabytes = cl.GetInt("dapr-http-max-request-size") ?? 4,
-        AppMaxConcurrency = cl.GetInt("app-max-concurrency") ?? -1,
-        AppHealthCheck = cl.GetBool("enable-app-health-check"),
-        AppHealthCheckPath = cl.Get("app-health-check-path") ?? "/healthz",
-        AppHealthProbeIntervalSeconds = cl.GetInt("app-health-probe-interval") ?? 5,
-        AppHealthProbeTimeoutMilliseconds = cl.GetInt("app-health-probe-timeout") ?? 500,
-        AppHealthThreshold = cl.GetInt("app-health-threshold") ?? 3,
-        InternalPort = cl.GetInt("dapr-internal-grpc-port"),
-        GracefulShutdownSeconds = cl.GetInt("dapr-graceful-shutdown-seconds") is { } g
-            ? g >= 0 ? g : throw new UsageException("--dapr-graceful-shutdown-seconds must not be negative")
-            : 5,
-        Command = cl.AppCommand,
-    };
+        var options = RunOptionsBinder.Bind(settings, new RunSettingSource(ToConfiguration(cl), (s, problem) => $"--{s.Flag} {problem}"));
+        return options.AppId.Length > 0 ? options : options with { AppId = GenerateAppId(options.Command) };
+    }
+
+    /// <summary>The flags given, as configuration entries under <see cref="RunOptions.SectionName"/>.</summary>
+    public static IReadOnlyDictionary<string, string?> ToConfiguration(CommandLine cl)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var s in RunSettings.All.Where(s => s.Flag is not null && cl.Has(s.Flag)))
+        {
+            if (s.Kind == RunSettingKind.List) foreach (var (k, v) in RunSettingSource.List(s.Key, cl.GetAll(s.Flag!))) values[k] = v;
+            else values[s.Key] = cl.Get(s.Flag!);
+        }
+        foreach (var (k, v) in RunSettingSource.List(nameof(RunOptions.Command), cl.AppCommand)) values[k] = v;
+        return values;
+    }
 
     private static string GenerateAppId(IReadOnlyList<string> command)
     {
