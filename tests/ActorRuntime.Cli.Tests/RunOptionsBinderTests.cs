@@ -36,7 +36,8 @@ public sealed class RunOptionsBinderTests : IDisposable
     public void A_misspelt_configured_key_is_an_error()
     {
         var e = Assert.Throws<UsageException>(() => RunFlags.ToOptions(CommandLine.Parse(["--app-id", "a"], RunFlags.All), Settings(("AppPrt", "7000"))));
-        Assert.Contains("AppPrt", e.Message);
+        Assert.Contains("ActorRuntime:Run:AppPrt", e.Message);
+        Assert.Contains("is not a run setting", e.Message);
     }
 
     [Theory]

@@ -21,6 +21,11 @@ internal static class RunOptionsBinder
     public static RunOptions Bind(IConfiguration? settings, RunSettingSource source)
     {
         var values = Merge(settings, source.Values);
+        // Only appsettings.json or the environment can hold an unknown key (sources emit known ones): name it plainly.
+        var known = RunSettings.All.Select(s => s.Key).Append(nameof(RunOptions.Environment)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (values.Keys.Select(k => k.Split(':')[0]).FirstOrDefault(k => !known.Contains(k)) is { } unknown)
+            throw new UsageException($"{RunOptions.SectionName}:{unknown} (appsettings.json or ActorRuntime__Run__{unknown}) is not a run setting; " +
+                $"known: {string.Join(", ", known)}");
         foreach (var setting in RunSettings.All) Check(setting, values, source);
         var section = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var options = new RunOptions { AppId = "" };
@@ -30,7 +35,7 @@ internal static class RunOptionsBinder
         }
         catch (InvalidOperationException ex)
         {
-            // Only a misspelt key in appsettings.json or the environment gets here: sources emit known keys.
+            // A safety net: unknown keys were reported above with a plainer message.
             throw new UsageException($"{RunOptions.SectionName}: {ex.Message}");
         }
         return options with { AppProtocol = options.AppProtocol.ToLowerInvariant() };
