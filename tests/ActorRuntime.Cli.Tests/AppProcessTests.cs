@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActorRuntime.Cli.Apps;
+using ActorRuntime.Cli.Processes;
 
 namespace ActorRuntime.Cli.Tests;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ActorRuntime.Cli.Processes;
 using ActorRuntime.Components.Loading;
 
 namespace ActorRuntime.Cli.Apps;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using ActorRuntime.Cli.Hosting;
+using ActorRuntime.Cli.Processes;
 
 namespace ActorRuntime.Cli.Cluster;
 
@@ -53,7 +54,7 @@ internal sealed class ClusterSupervisor : IAsyncDisposable
         public string? AppId { get; init; }
         public int PortA { get; set; } // silo port, or gateway HTTP port
         public int PortB { get; set; } // silo gateway port, or gateway gRPC port
-        public ClusterChild Child { get; set; } = null!;
+        public ChildProcess Child { get; set; } = null!;
         public bool IsSilo => Role == "silo";
     }
 
@@ -107,16 +108,26 @@ internal sealed class ClusterSupervisor : IAsyncDisposable
                     m.PortA = _plan.HttpPortBase > 0 ? PortPicker.PreferredOrFree(_plan.HttpPortBase + m.Index - 1, _takenPorts) : FreePort();
                     m.PortB = _plan.GrpcPortBase > 0 ? PortPicker.PreferredOrFree(_plan.GrpcPortBase + m.Index - 1, _takenPorts) : FreePort();
                 }
-                m.Child = ClusterChild.Start(m.Name, [.. _plan.Self, .. Arguments(m)], ownSession: true);
+                m.Child = ChildProcess.Start(new ChildProcessStart
+                {
+                    Command = [.. _plan.Self, .. Arguments(m)],
+                    LinePrefix = $"== {m.Name} == ",
+                    Output = Console.Out,
+                    OwnSession = true,
+                    DetachInput = true,
+                    // Dapr variables of the caller's shell are not meant for the runtime processes.
+                    DropEnvironmentPrefixes = ["DAPR_"],
+                    DrainLimit = TimeSpan.FromSeconds(5),
+                });
                 if (attempt == 1) _members.Add(m);
             }
             Console.WriteLine(m.IsSilo
-                ? $"ℹ️  {m.Name}: pid {m.Child.Pid}, silo port {m.PortA}, gateway port {m.PortB}"
-                : $"ℹ️  {m.Name}: app id '{m.AppId}', pid {m.Child.Pid}, HTTP port {m.PortA}, gRPC port {m.PortB}");
+                ? $"ℹ️  {m.Name}: pid {m.Child.Id}, silo port {m.PortA}, gateway port {m.PortB}"
+                : $"ℹ️  {m.Name}: app id '{m.AppId}', pid {m.Child.Id}, HTTP port {m.PortA}, gRPC port {m.PortB}");
             SaveState();
             if (await WaitReadyAsync(m, ct)) break;
             var code = await m.Child.Exited;
-            if (attempt < MaxStartAttempts && m.Child.PrintedAddressInUse)
+            if (attempt < MaxStartAttempts && PrintedAddressInUse(m.Child))
             {
                 Console.WriteLine($"⚠️  {m.Name}: a port was taken meanwhile; starting again with new ports");
                 continue;
@@ -126,6 +137,11 @@ internal sealed class ClusterSupervisor : IAsyncDisposable
         WatchExit(m);
         Console.WriteLine(m.IsSilo ? $"✅  {m.Name} is listening" : $"✅  {m.Name} is ready (healthz 204): http://127.0.0.1:{m.PortA}");
     }
+
+    /// <summary>The member failed because a port we picked was taken before it bound it (worth one more try).</summary>
+    private static bool PrintedAddressInUse(ChildProcess child) =>
+        child.RecentOutput.Contains("address already in use", StringComparison.OrdinalIgnoreCase) ||
+        child.RecentOutput.Contains("AddressInUse", StringComparison.OrdinalIgnoreCase);
 
     private int FreePort()
     {
@@ -193,7 +209,7 @@ internal sealed class ClusterSupervisor : IAsyncDisposable
         _ = child.Exited.ContinueWith(t =>
         {
             if (_stopping) return;
-            Console.WriteLine($"⚠️  {m.Name} (pid {child.Pid}) exited with code {t.Result}; the rest of the cluster keeps running");
+            Console.WriteLine($"⚠️  {m.Name} (pid {child.Id}) exited with code {t.Result}; the rest of the cluster keeps running");
             SaveState();
         }, TaskScheduler.Default);
     }
@@ -243,7 +259,7 @@ internal sealed class ClusterSupervisor : IAsyncDisposable
         {
             state = new ClusterStateFile.State(_plan.ClusterId, _plan.StoreName, Environment.ProcessId, _started, _ready, _plan.ResourcesPaths,
                 [.. _members.Select(m => new ClusterStateFile.Member(
-                    m.Name, m.Role, m.Child.Pid,
+                    m.Name, m.Role, m.Child.Id,
                     m.IsSilo ? m.PortA : null, m.IsSilo ? m.PortB : null,
                     m.AppId, m.IsSilo ? null : m.PortA, m.IsSilo ? null : m.PortB,
                     m.Child.HasExited ? m.Child.Exited.Result : null))]);

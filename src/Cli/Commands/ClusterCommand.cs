@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using ActorRuntime.Cli.Cluster;
+using ActorRuntime.Cli.Processes;
 using ActorRuntime.Components.Loading;
 
 namespace ActorRuntime.Cli.Commands;
@@ -213,7 +214,7 @@ internal static class ClusterCommand
         if (ClusterStateFile.IsAlive(state.SupervisorPid))
         {
             Console.WriteLine($"ℹ️  Stopping cluster '{state.ClusterId}' (pid {state.SupervisorPid})");
-            ClusterChild.Signal(state.SupervisorPid, ClusterChild.Sigterm);
+            ProcessTree.Signal([state.SupervisorPid], ProcessTree.SigTerm);
             while (ClusterStateFile.IsAlive(state.SupervisorPid) && DateTime.UtcNow < deadline) await Task.Delay(200);
         }
         // The supervisor is gone (or did not finish): stop what is left ourselves, in the same order.
@@ -223,16 +224,16 @@ internal static class ClusterCommand
             var group = left.Where(p => p.Role == role).ToList();
             if (group.Count == 0) continue;
             Console.WriteLine($"ℹ️  Stopping {group.Count} {role}(s) left running: {string.Join(", ", group.Select(p => $"{p.Name} (pid {p.Pid})"))}");
-            foreach (var p in group) ClusterChild.Signal(p.Pid, ClusterChild.Sigterm);
+            foreach (var p in group) ProcessTree.Signal([p.Pid], ProcessTree.SigTerm);
             var groupDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(role == "silo" ? 45 : 15);
             while (group.Any(p => ClusterStateFile.IsAlive(p.Pid)) && DateTime.UtcNow < groupDeadline) await Task.Delay(200);
             foreach (var p in group.Where(p => ClusterStateFile.IsAlive(p.Pid)))
             {
                 Console.WriteLine($"⚠️  {p.Name} (pid {p.Pid}) did not stop; killing it");
-                ClusterChild.Signal(p.Pid, ClusterChild.Sigkill);
+                ProcessTree.Signal([p.Pid], ProcessTree.SigKill);
             }
         }
-        if (ClusterStateFile.IsAlive(state.SupervisorPid)) ClusterChild.Signal(state.SupervisorPid, ClusterChild.Sigkill);
+        if (ClusterStateFile.IsAlive(state.SupervisorPid)) ProcessTree.Signal([state.SupervisorPid], ProcessTree.SigKill);
         if (File.Exists(target.File)) File.Delete(target.File);
         Console.WriteLine($"✅  Cluster '{state.ClusterId}' stopped");
         return 0;

@@ -4,6 +4,13 @@ namespace ActorRuntime.Cli.Commands;
 /// A small flag parser with Dapr CLI conventions: <c>--flag value</c>, <c>--flag=value</c>, short aliases,
 /// repeatable flags, boolean switches, and everything after <c>--</c> kept as the app's command.
 /// </summary>
+// Why not System.CommandLine: the Dapr CLI is cobra/pflag and users paste its command lines, so we mirror pflag's
+// conventions and error wording. Tried with System.CommandLine 2.0.0: "--app-id --app-port 3000" silently makes
+// "--app-port" the app id (we reject it); "@file" arguments are expanded as response files and "--app-id:x" is
+// accepted (pflag does neither); "--enable-app-health-check false" takes "false" as the switch's value (pflag leaves
+// it positional); with an argument for the app's command, unknown flags and stray words fall into that command instead
+// of being errors; and type errors name CLR types ("System.Nullable`1[System.Int32]"). Each needs a custom parser or
+// a rewritten message, which is this file again; values are bound and checked by RunOptionsBinder either way.
 public sealed class CommandLine
 {
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);

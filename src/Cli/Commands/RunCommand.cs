@@ -1,6 +1,7 @@
 using System.Globalization;
 using ActorRuntime.Cli.Apps;
 using ActorRuntime.Cli.Hosting;
+using ActorRuntime.Cli.Processes;
 using ActorRuntime.Silo.Hosting;
 
 namespace ActorRuntime.Cli.Commands;
@@ -23,8 +24,9 @@ internal static class RunCommand
         }
         string? runFile = null;
         IReadOnlyList<RunOptions> apps;
-        if (cl.Get("run-file") is { } file) apps = RunFile.Load(file, out runFile);
-        else apps = [RunFlags.ToOptions(cl)];
+        var settings = RunOptionsBinder.FromAppSettingsAndEnvironment();
+        if (cl.Get("run-file") is { } file) apps = RunFile.Load(file, out runFile, settings);
+        else apps = [RunFlags.ToOptions(cl, settings)];
         var multi = runFile is not null;
         var cluster = Environment.GetEnvironmentVariable("ACTORRT_CLUSTER")?.ToLowerInvariant() == "inprocess"
             ? ClusterMode.InProcess : ClusterMode.Localhost;
@@ -33,7 +35,7 @@ internal static class RunCommand
             ? apps.Select(a => AppLogs.ForRunFile(a.AppId, a.WorkingDirectory ?? Environment.CurrentDirectory, a.AppLogDestination, a.DaprdLogDestination, a.Command.Count > 0, now)).ToList()
             : [AppLogs.ToConsole()];
         var options = apps.Select((a, i) => a with { RuntimeLog = logs[i].Runtime }).ToList();
-        var running = new AppProcess?[options.Count];
+        var running = new ChildProcess?[options.Count];
         using var signals = new StopSignals(() =>
         {
             foreach (var r in running) r?.Kill();
@@ -55,7 +57,7 @@ internal static class RunCommand
         }
     }
 
-    private static async Task<int> RunAsync(IReadOnlyList<RunOptions> apps, IReadOnlyList<AppLogs> logs, AppProcess?[] running,
+    private static async Task<int> RunAsync(IReadOnlyList<RunOptions> apps, IReadOnlyList<AppLogs> logs, ChildProcess?[] running,
         bool multi, string? runFile, ClusterMode cluster, StopSignals signals)
     {
         var console = LineWriter.Console;
@@ -121,7 +123,7 @@ internal static class RunCommand
 
         var grace = TimeSpan.FromSeconds(apps.Max(a => a.GracefulShutdownSeconds));
         var wasRunning = running.Select(r => r is { Exited.IsCompleted: false }).ToArray();
-        await Task.WhenAll(running.Where(r => r is not null).Select(r => r!.StopAsync(grace)).Append(runtime.StopAsync(grace)));
+        await Task.WhenAll(running.Where(r => r is not null).Select(r => (Task)r!.StopAsync(grace)).Append(runtime.StopAsync(grace)));
         for (var i = 0; i < apps.Count; i++)
         {
             if (stopped[i]) continue;
@@ -138,7 +140,7 @@ internal static class RunCommand
     /// every app has exited, or when every runtime has stopped.
     /// </summary>
     private static async Task StopAppsOneByOneAsync(StandaloneRuntime runtime, IReadOnlyList<RunOptions> apps, IReadOnlyList<AppLogs> logs,
-        AppProcess?[] running, bool[] stopped, Task appsDone, StopSignals signals)
+        ChildProcess?[] running, bool[] stopped, Task appsDone, StopSignals signals)
     {
         while (!stopped.All(s => s))
         {
@@ -150,7 +152,7 @@ internal static class RunCommand
                 stopped[i] = true;
                 var wasRunning = running[i] is { Exited.IsCompleted: false };
                 AppLogs.Status(logs[i].Runtime, "ℹ️", "\ntermination signal received: shutting down");
-                await Task.WhenAll(running[i]?.StopAsync(TimeSpan.FromSeconds(apps[i].GracefulShutdownSeconds)) ?? Task.CompletedTask,
+                await Task.WhenAll((Task?)running[i]?.StopAsync(TimeSpan.FromSeconds(apps[i].GracefulShutdownSeconds)) ?? Task.CompletedTask,
                     runtime.StopGatewayAsync(i, TimeSpan.FromSeconds(apps[i].GracefulShutdownSeconds)));
                 AppLogs.Status(logs[i].Runtime, "✅", "Exited Dapr successfully");
                 if (wasRunning) AppLogs.Status(logs[i].Runtime, "✅", "Exited App successfully");

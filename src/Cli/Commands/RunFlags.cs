@@ -3,57 +3,56 @@ namespace ActorRuntime.Cli.Commands;
 /// <summary>The flags of <c>actorrt run</c>, named and aliased as in the Dapr CLI.</summary>
 public static class RunFlags
 {
+    /// <summary>The defaults the help text shows, read from where they are declared.</summary>
+    private static readonly RunOptions Defaults = new() { AppId = "" };
+
     public static readonly IReadOnlyList<FlagSpec> All =
     [
         new("app-id", "The id of the app (default: a generated one)", false, "a"),
         new("app-port", "The port the app listens on", false, "p"),
-        new("app-protocol", "http, https, grpc, grpcs or h2c (default http)", false, "P"),
-        new("app-channel-address", "The address the app listens on (default 127.0.0.1)"),
-        new("dapr-listen-addresses", "Where the API listens: localhost (default) or an IP such as 0.0.0.0 inside a container"),
+        new("app-protocol", $"http, https, grpc, grpcs or h2c (default {Defaults.AppProtocol})", false, "P"),
+        new("app-channel-address", $"The address the app listens on (default {Defaults.AppChannelAddress})"),
+        new("dapr-listen-addresses", $"Where the API listens: localhost or an IP such as 0.0.0.0 inside a container (default {Defaults.ListenAddress})"),
         new("dapr-http-port", "The HTTP API port (default 3500, or a free port when 3500 is taken)", false, "H"),
         new("dapr-grpc-port", "The gRPC API port (default 50001, or a free port when taken)", false, "G"),
         new("resources-path", "A folder of component files; repeatable (default ~/.actorrt/components)", false, "d", "components-path"),
         new("config", "A Configuration file", false, "c"),
-        new("log-level", "debug, info, warn or error (default info)"),
-        new("dapr-http-max-request-size", "Largest request body in MB (default 4)"),
+        new("log-level", $"debug, info, warn or error (default {Defaults.LogLevel})"),
+        new("dapr-http-max-request-size", $"Largest request body in MB (default {Defaults.MaxRequestBodyMegabytes})"),
         new("app-max-concurrency", "Most concurrent calls into the app (default unlimited)"),
         new("enable-app-health-check", "Probe the app's health and stop sending it work while unhealthy", true),
-        new("app-health-check-path", "Path of the app's health probe (default /healthz)"),
-        new("app-health-probe-interval", "Seconds between health probes (default 5)"),
-        new("app-health-probe-timeout", "Milliseconds a health probe may take (default 500)"),
-        new("app-health-threshold", "Failed probes before the app counts as unhealthy (default 3)"),
+        new("app-health-check-path", $"Path of the app's health probe (default {Defaults.AppHealthCheckPath})"),
+        new("app-health-probe-interval", $"Seconds between health probes (default {Defaults.AppHealthProbeIntervalSeconds})"),
+        new("app-health-probe-timeout", $"Milliseconds a health probe may take (default {Defaults.AppHealthProbeTimeoutMilliseconds})"),
+        new("app-health-threshold", $"Failed probes before the app counts as unhealthy (default {Defaults.AppHealthThreshold})"),
         new("dapr-internal-grpc-port", "Port other gateways use to call this one (default: a free port)"),
-        new("dapr-graceful-shutdown-seconds", "Seconds a stop may drain requests and the app before cutting them short (default 5)"),
+        new("dapr-graceful-shutdown-seconds", $"Seconds a stop may drain requests and the app before cutting them short (default {Defaults.GracefulShutdownSeconds})"),
         new("run-file", "A multi-app run file (dapr.yaml) or its folder", false, "f"),
         new("help", "Show this help", true, "h"),
     ];
 
-    public static RunOptions ToOptions(CommandLine cl) => new()
+    /// <summary>
+    /// The flags over <paramref name="settings"/> (<c>appsettings.json</c>/environment; none in tests), bound by
+    /// <see cref="RunOptionsBinder"/>. Without <c>--app-id</c> or a configured one, an id is made from the command.
+    /// </summary>
+    public static RunOptions ToOptions(CommandLine cl, IConfiguration? settings = null)
     {
-        AppId = cl.Get("app-id") ?? GenerateAppId(cl.AppCommand),
-        AppPort = cl.GetInt("app-port"),
-        AppProtocol = (cl.Get("app-protocol") ?? "http").ToLowerInvariant() is var p && p is "http" or "https" or "grpc" or "grpcs" or "h2c"
-            ? p : throw new UsageException($"--app-protocol must be http, https, grpc, grpcs or h2c, not '{cl.Get("app-protocol")}'"),
-        AppChannelAddress = cl.Get("app-channel-address") ?? "127.0.0.1",
-        ListenAddress = cl.Get("dapr-listen-addresses") ?? "localhost",
-        HttpPort = cl.GetInt("dapr-http-port"),
-        GrpcPort = cl.GetInt("dapr-grpc-port"),
-        ResourcesPaths = cl.GetAll("resources-path"),
-        ConfigFile = cl.Get("config"),
-        LogLevel = cl.Get("log-level") ?? "info",
-        MaxRequestBodyMegabytes = cl.GetInt("dapr-http-max-request-size") ?? 4,
-        AppMaxConcurrency = cl.GetInt("app-max-concurrency") ?? -1,
-        AppHealthCheck = cl.GetBool("enable-app-health-check"),
-        AppHealthCheckPath = cl.Get("app-health-check-path") ?? "/healthz",
-        AppHealthProbeIntervalSeconds = cl.GetInt("app-health-probe-interval") ?? 5,
-        AppHealthProbeTimeoutMilliseconds = cl.GetInt("app-health-probe-timeout") ?? 500,
-        AppHealthThreshold = cl.GetInt("app-health-threshold") ?? 3,
-        InternalPort = cl.GetInt("dapr-internal-grpc-port"),
-        GracefulShutdownSeconds = cl.GetInt("dapr-graceful-shutdown-seconds") is { } g
-            ? g >= 0 ? g : throw new UsageException("--dapr-graceful-shutdown-seconds must not be negative")
-            : 5,
-        Command = cl.AppCommand,
-    };
+        var options = RunOptionsBinder.Bind(settings, new RunSettingSource(ToConfiguration(cl), (s, problem) => $"--{s.Flag} {problem}"));
+        return options.AppId.Length > 0 ? options : options with { AppId = GenerateAppId(options.Command) };
+    }
+
+    /// <summary>The flags given, as configuration entries under <see cref="RunOptions.SectionName"/>.</summary>
+    public static IReadOnlyDictionary<string, string?> ToConfiguration(CommandLine cl)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var s in RunSettings.All.Where(s => s.Flag is not null && cl.Has(s.Flag)))
+        {
+            if (s.Kind == RunSettingKind.List) foreach (var (k, v) in RunSettingSource.List(s.Key, cl.GetAll(s.Flag!))) values[k] = v;
+            else values[s.Key] = cl.Get(s.Flag!);
+        }
+        foreach (var (k, v) in RunSettingSource.List(nameof(RunOptions.Command), cl.AppCommand)) values[k] = v;
+        return values;
+    }
 
     private static string GenerateAppId(IReadOnlyList<string> command)
     {

@@ -1,8 +1,15 @@
 namespace ActorRuntime.Cli.Commands;
 
-/// <summary>One app's runtime settings, from <c>actorrt run</c> flags or one entry of a <c>dapr.yaml</c> run file.</summary>
+/// <summary>
+/// One app's runtime settings, from <c>actorrt run</c> flags or one entry of a <c>dapr.yaml</c> run file over
+/// <c>appsettings.json</c>/environment (section <see cref="SectionName"/>), all bound by <see cref="RunOptionsBinder"/>.
+/// Each default is declared here and nowhere else. Values found at run time (the ports picked) are not written back:
+/// they live in the gateway's <c>GatewayEndpoints</c> and the runtime's list of started gateways.
+/// </summary>
 public sealed record RunOptions
 {
+    public const string SectionName = "ActorRuntime:Run";
+
     public required string AppId { get; init; }
     public int? AppPort { get; init; }
     public string AppProtocol { get; init; } = "http";

@@ -1,4 +1,5 @@
 using ActorRuntime.Cli.Apps;
+using ActorRuntime.Cli.Processes;
 
 namespace ActorRuntime.Cli.Commands;
 

@@ -10,22 +10,17 @@ namespace ActorRuntime.Components.Configuration;
 /// </summary>
 internal sealed class ConfigurationYaml(string file)
 {
+    private readonly YamlFields _fields = new((field, problem) => new ComponentConfigurationException(file, null, field, problem));
+
     public string File { get; } = file;
 
     public ComponentConfigurationException Error(string? path, string problem) => new(File, null, path, problem);
 
-    public YamlMappingNode? Mapping(YamlMappingNode parent, string key, string path)
-    {
-        var node = parent.Child(key);
-        if (YamlNodes.IsNull(node)) return null;
-        return node as YamlMappingNode ?? throw Error(path, $"must be a mapping (line {node!.Start.Line})");
-    }
+    public YamlMappingNode? Mapping(YamlMappingNode parent, string key, string path) => _fields.Mapping(parent.Child(key), path);
 
     public IReadOnlyList<YamlMappingNode> MappingList(YamlMappingNode parent, string key, string path)
     {
-        var node = parent.Child(key);
-        if (YamlNodes.IsNull(node)) return [];
-        if (node is not YamlSequenceNode seq) throw Error(path, $"must be a list (line {node!.Start.Line})");
+        if (_fields.Sequence(parent.Child(key), path) is not { } seq) return [];
         var result = new List<YamlMappingNode>();
         for (var i = 0; i < seq.Children.Count; i++)
             result.Add(seq.Children[i] as YamlMappingNode ?? throw Error($"{path}[{i}]", $"must be a mapping (line {seq.Children[i].Start.Line})"));
@@ -34,9 +29,7 @@ internal sealed class ConfigurationYaml(string file)
 
     public IReadOnlyList<string> StringList(YamlMappingNode parent, string key, string path)
     {
-        var node = parent.Child(key);
-        if (YamlNodes.IsNull(node)) return [];
-        if (node is not YamlSequenceNode seq) throw Error(path, $"must be a list such as '[a, b]' (line {node!.Start.Line})");
+        if (_fields.Sequence(parent.Child(key), path, "a list such as '[a, b]'") is not { } seq) return [];
         var result = new List<string>();
         for (var i = 0; i < seq.Children.Count; i++)
         {
@@ -48,29 +41,12 @@ internal sealed class ConfigurationYaml(string file)
     }
 
     /// <summary>A scalar's trimmed text, null when absent or empty.</summary>
-    public string? String(YamlMappingNode parent, string key, string path)
-    {
-        var node = parent.Child(key);
-        if (!YamlNodes.TryGetScalar(node, out var text))
-            throw Error(path, $"must be a single value, not a list or mapping (line {node!.Start.Line})");
-        text = text?.Trim();
-        return string.IsNullOrEmpty(text) ? null : text;
-    }
+    public string? String(YamlMappingNode parent, string key, string path) => _fields.Text(parent.Child(key), path);
 
     public string RequiredString(YamlMappingNode parent, string key, string path) =>
         String(parent, key, path) ?? throw Error(path, $"is required (line {parent.Start.Line})");
 
-    public bool? Bool(YamlMappingNode parent, string key, string path)
-    {
-        var text = String(parent, key, path);
-        return text?.ToLowerInvariant() switch
-        {
-            null => null,
-            "true" => true,
-            "false" => false,
-            _ => throw Error(path, $"must be true or false, not '{text}'"),
-        };
-    }
+    public bool? Bool(YamlMappingNode parent, string key, string path) => _fields.Bool(parent.Child(key), path);
 
     public AccessAction? Action(YamlMappingNode parent, string key, string path)
     {

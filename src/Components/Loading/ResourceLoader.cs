@@ -206,15 +206,10 @@ public static class ResourceLoader
             var kind = ScalarOrThrow(map, "kind", file, null);
             var apiVersion = ScalarOrThrow(map, "apiVersion", file, null);
             string? name = null, ns = null;
-            var metadata = map.Child("metadata");
-            if (metadata is YamlMappingNode meta)
+            if (Fields(file, null).Mapping(map.Child("metadata"), "metadata") is { } meta)
             {
                 name = ScalarOrThrow(meta, "name", file, null, "metadata.");
                 ns = ScalarOrThrow(meta, "namespace", file, name, "metadata.");
-            }
-            else if (!YamlNodes.IsNull(metadata))
-            {
-                throw new ComponentConfigurationException(file, null, "metadata", $"must be a mapping (line {metadata!.Start.Line})");
             }
             result.Add(new ResourceDocument(file, i, root.Start.Line, Trim(apiVersion), Trim(kind), Trim(name), Trim(ns), map));
         }
@@ -260,17 +255,7 @@ public static class ResourceLoader
                 throw new ComponentConfigurationException(file, name, "spec.initTimeout", $"must be positive, not '{initText}'");
         }
 
-        var ignoreErrors = false;
-        var ignoreText = Trim(ScalarOrThrow(spec, "ignoreErrors", file, name, "spec."));
-        if (!string.IsNullOrEmpty(ignoreText))
-        {
-            ignoreErrors = ignoreText.ToLowerInvariant() switch
-            {
-                "true" => true,
-                "false" => false,
-                _ => throw new ComponentConfigurationException(file, name, "spec.ignoreErrors", $"must be true or false, not '{ignoreText}'"),
-            };
-        }
+        var ignoreErrors = Fields(file, name).Bool(spec.Child("ignoreErrors"), "spec.ignoreErrors") ?? false;
 
         var metadata = ParseMetadata(spec.Child("metadata"), file, name);
 
@@ -379,13 +364,12 @@ public static class ResourceLoader
             throw new ComponentConfigurationException(file, name, "metadata.name", "may not be '.' or '..' nor contain '/' or '%'");
     }
 
-    private static string? ScalarOrThrow(YamlMappingNode map, string key, string file, string? component, string prefix = "")
-    {
-        var node = map.Child(key);
-        if (!YamlNodes.TryGetScalar(node, out var text))
-            throw new ComponentConfigurationException(file, component, prefix + key, $"must be a single value, not a list or mapping (line {node!.Start.Line})");
-        return text;
-    }
+    private static YamlFields Fields(string file, string? component) =>
+        new((field, problem) => new ComponentConfigurationException(file, component, field, problem));
+
+    /// <summary>A scalar field's trimmed text (null when absent), through the shared <see cref="YamlFields"/>.</summary>
+    private static string? ScalarOrThrow(YamlMappingNode map, string key, string file, string? component, string prefix = "") =>
+        Fields(file, component).Scalar(map.Child(key), prefix + key);
 
     private static string? Trim(string? s) => s?.Trim();
 

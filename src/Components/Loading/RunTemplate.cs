@@ -226,35 +226,15 @@ public sealed class RunTemplate
 
         public RunTemplateException Error(string? app, string field, string problem) => new(file, app, field, problem);
 
-        public string? String(YamlMappingNode map, string key, string? app, string prefix)
-        {
-            var node = map.Child(key);
-            if (!YamlNodes.TryGetScalar(node, out var text))
-                throw Error(app, prefix + key, $"must be a single value, not a list or mapping (line {node!.Start.Line})");
-            return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-        }
+        /// <summary>The shared field reader, with errors naming this template and <paramref name="app"/>.</summary>
+        private YamlFields Fields(string? app) => new((field, problem) => Error(app, field, problem));
 
-        public int? Int(YamlMappingNode map, string key, string? app, string prefix, int min = int.MinValue, int max = int.MaxValue)
-        {
-            var text = String(map, key, app, prefix);
-            if (text is null) return null;
-            if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v))
-                throw Error(app, prefix + key, $"must be a whole number, not '{text}'");
-            if (v < min || v > max) throw Error(app, prefix + key, $"must be between {min} and {max}, not {v}");
-            return v;
-        }
+        public string? String(YamlMappingNode map, string key, string? app, string prefix) => Fields(app).Text(map.Child(key), prefix + key);
 
-        public bool? Bool(YamlMappingNode map, string key, string? app, string prefix)
-        {
-            var text = String(map, key, app, prefix);
-            if (text is null) return null;
-            return text.ToLowerInvariant() switch
-            {
-                "true" => true,
-                "false" => false,
-                _ => throw Error(app, prefix + key, $"must be true or false, not '{text}'"),
-            };
-        }
+        public int? Int(YamlMappingNode map, string key, string? app, string prefix, int min = int.MinValue, int max = int.MaxValue) =>
+            (int?)Fields(app).Integer(map.Child(key), prefix + key, min, max);
+
+        public bool? Bool(YamlMappingNode map, string key, string? app, string prefix) => Fields(app).Bool(map.Child(key), prefix + key);
 
         public string? OneOf(YamlMappingNode map, string key, string? app, string prefix, string[] allowed, bool ignoreCase)
         {

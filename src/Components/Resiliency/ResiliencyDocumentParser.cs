@@ -143,33 +143,21 @@ public static class ResiliencyDocumentParser
         return scopes;
     }
 
-    /// <summary>Typed reads that throw with the field path.</summary>
+    /// <summary>Typed reads that throw with the field path (the shared <see cref="YamlFields"/>, plus Resiliency's own kinds of value).</summary>
     private sealed class Reader(string file, string resource)
     {
+        private readonly YamlFields _fields = new((field, problem) => new ComponentConfigurationException(file, resource, field, problem));
+
         public string File => file;
         public string Resource => resource;
 
         public ComponentConfigurationException Error(string field, string problem) => new(file, resource, field, problem);
 
-        public YamlMappingNode? Mapping(YamlNode? node, string field) => YamlNodes.IsNull(node)
-            ? null
-            : node as YamlMappingNode ?? throw Error(field, $"must be a mapping (line {node!.Start.Line})");
+        public YamlMappingNode? Mapping(YamlNode? node, string field) => _fields.Mapping(node, field);
 
-        public string? Scalar(YamlNode? node, string field) => YamlNodes.TryGetScalar(node, out var text)
-            ? text?.Trim()
-            : throw Error(field, $"must be a single value, not a list or mapping (line {node!.Start.Line})");
+        public string? Scalar(YamlNode? node, string field) => _fields.Scalar(node, field);
 
-        public IEnumerable<(string Key, YamlNode Node, string Field)> Entries(YamlNode? node, string field)
-        {
-            var map = Mapping(node, field);
-            if (map is null) yield break;
-            foreach (var (k, v) in map.Children)
-            {
-                var key = (k as YamlScalarNode)?.Value?.Trim();
-                if (string.IsNullOrEmpty(key)) throw Error(field, $"has an entry without a name (line {k.Start.Line})");
-                yield return (key, v, $"{field}.{key}");
-            }
-        }
+        public IEnumerable<(string Key, YamlNode Node, string Field)> Entries(YamlNode? node, string field) => _fields.Entries(node, field);
 
         public void OnlyKeys(YamlMappingNode map, string field, params string[] allowed)
         {
@@ -192,14 +180,6 @@ public static class ResiliencyDocumentParser
             return value;
         }
 
-        public long? Integer(YamlNode? node, string field, long min)
-        {
-            var text = Scalar(node, field);
-            if (string.IsNullOrEmpty(text)) return null;
-            if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-                throw Error(field, $"must be a whole number, not '{text}'");
-            if (value < min) throw Error(field, $"must be {min} or more, not {value}");
-            return value;
-        }
+        public long? Integer(YamlNode? node, string field, long min) => _fields.Integer(node, field, min);
     }
 }

@@ -156,7 +156,7 @@ public sealed partial class ActorGrain(ActorAppClient app, TimeProvider time, IL
             var host = _host!;
             try
             {
-                using var cts = new CancellationTokenSource(CallbackTimeout);
+                using var cts = new CancellationTokenSource(CallbackTimeout, time); // the grain's clock, so a manual one can drive it
                 var answer = await app.SendAsync(host, method, _type, _id, path, body, contentType, headers, cts.Token);
                 // The host's gateway says its app is gone or not serving: the call never reached it.
                 if (answer.Status == 503 && answer.Headers.Any(h => h.Key.Equals(ActorHttpMessages.GatewayErrorHeader, StringComparison.OrdinalIgnoreCase)))
@@ -184,7 +184,7 @@ public sealed partial class ActorGrain(ActorAppClient app, TimeProvider time, IL
         {
             candidates = [.. (await directory.GetLive()).Where(i => exclude?.Contains(i.InstanceId) != true)];
             if (candidates.Length > 0) break;
-            await Task.Delay(HostWaitPause);
+            await Task.Delay(HostWaitPause, time);
         }
         if (candidates.Length == 0)
         {

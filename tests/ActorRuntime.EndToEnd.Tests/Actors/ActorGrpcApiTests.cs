@@ -58,7 +58,7 @@ public sealed class ActorGrpcApiTests(ITestOutputHelper log)
             ActorType = "ReminderActor", ActorId = rid, Name = "g", DueTime = "0s", Period = "R3/PT1S",
         });
         await WaitForLinesAsync(host, FirePattern("REMINDER", rid, "g"), 3, TimeSpan.FromSeconds(30), "three gRPC reminder fires");
-        await Task.Delay(2500);
+        await Task.Delay(2500); // window: no fourth fire may come (what must NOT happen)
         Assert.Equal(3, Lines(host, FirePattern("REMINDER", rid, "g")).Count);
         await dapr.UnregisterActorReminderAsync(new Runtime.UnregisterActorReminderRequest { ActorType = "ReminderActor", ActorId = rid, Name = "g" });
 
@@ -66,11 +66,11 @@ public sealed class ActorGrpcApiTests(ITestOutputHelper log)
         {
             ActorType = "ReminderActor", ActorId = rid, Name = "gt", DueTime = "0s", Period = "1s", Callback = "OnTimer",
         });
-        await Task.Delay(3500);
+        await WaitForLinesAsync(host, $@"TIMER {Regex.Escape(rid)} ", 2, TimeSpan.FromSeconds(30), "two gRPC timer fires");
         await dapr.UnregisterActorTimerAsync(new Runtime.UnregisterActorTimerRequest { ActorType = "ReminderActor", ActorId = rid, Name = "gt" });
         var timerFires = Regex.Matches(host.Output, $@"TIMER {Regex.Escape(rid)} ").Count;
         Assert.True(timerFires >= 2, $"expected the gRPC timer to fire, saw {timerFires}\n{host.Describe()}");
-        await Task.Delay(2500);
+        await Task.Delay(2500); // window: no fire may come after the unregister (what must NOT happen)
         Assert.Equal(timerFires, Regex.Matches(host.Output, $@"TIMER {Regex.Escape(rid)} ").Count);
 
         // Bad input keeps Dapr's codes over gRPC too.

@@ -100,7 +100,7 @@ public sealed class ActorHttpApiTests(ITestOutputHelper log)
             Assert.True(del.StatusCode == HttpStatusCode.NoContent, $"delete reminder: {(int)del.StatusCode} {await del.Content.ReadAsStringAsync()}");
         await Task.Delay(1500); // a fire already under way may still land
         var afterDelete = Lines(host, FirePattern("REMINDER", id, "every")).Count;
-        await Task.Delay(3500);
+        await Task.Delay(3500); // window: no fire may come after the delete (what must NOT happen)
         Assert.True(Lines(host, FirePattern("REMINDER", id, "every")).Count == afterDelete, $"the reminder fired after it was deleted.\n{host.Describe()}");
         using (var get = await actors.GetReminderAsync(Reminder, id, "every"))
         {
@@ -115,9 +115,9 @@ public sealed class ActorHttpApiTests(ITestOutputHelper log)
         await WaitForLinesAsync(host, FirePattern("TIMER", id, "tick"), 2, TimeSpan.FromSeconds(20), "timer fires");
         using (var del = await actors.DeleteTimerAsync(Reminder, id, "tick"))
             Assert.True(del.StatusCode == HttpStatusCode.NoContent, $"delete timer: {(int)del.StatusCode} {await del.Content.ReadAsStringAsync()}");
-        await Task.Delay(1500);
+        await Task.Delay(1500); // a fire already under way may still land
         var ticks = Lines(host, FirePattern("TIMER", id, "tick")).Count;
-        await Task.Delay(3500);
+        await Task.Delay(3500); // window: no fire may come after the delete (what must NOT happen)
         Assert.True(Lines(host, FirePattern("TIMER", id, "tick")).Count == ticks, $"the timer fired after it was deleted.\n{host.Describe()}");
 
         // Fires were recorded in actor state by the SDK (saved after each callback).

@@ -49,13 +49,13 @@ public sealed class ReminderTimerTests(ITestOutputHelper log)
 
         // R3/PT1S: exactly three fires, then none.
         await WaitForLinesAsync(host, FirePattern("REMINDER", rep, "rep"), 3, FireWait, "R3/PT1S reminder");
-        await Task.Delay(4000);
+        await Task.Delay(4000); // window: no fourth fire may come (what must NOT happen)
         Assert.True(Lines(host, FirePattern("REMINDER", rep, "rep")).Count == 3, $"R3/PT1S should fire exactly 3 times.\n{host.Describe()}");
 
         // An RFC3339 due time and no period: one fire, not before that time.
         var atFires = await WaitForLinesAsync(host, FirePattern("REMINDER", at, "at"), 1, FireWait, "RFC3339 due time");
         Assert.True(FireTime(atFires[0]) >= due.AddMilliseconds(-500), $"fired at {FireTime(atFires[0]):O}, due {due:O}");
-        await Task.Delay(2500);
+        await Task.Delay(2500); // window: a one-shot reminder must NOT fire again
         Assert.Single(Lines(host, FirePattern("REMINDER", at, "at")));
         Assert.Single(Lines(host, FirePattern("REMINDER", now, "now")));
 
@@ -63,9 +63,9 @@ public sealed class ReminderTimerTests(ITestOutputHelper log)
         await WaitForLinesAsync(host, FirePattern("REMINDER", ttl, "ttl"), 1, FireWait, "ttl reminder");
         var ttlEnd = registered + TimeSpan.FromSeconds(3);
         var wait = ttlEnd + TimeSpan.FromSeconds(2) - DateTime.UtcNow;
-        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+        if (wait > TimeSpan.Zero) await Task.Delay(wait); // until the ttl has passed (with a margin): a point in time, not a condition
         var ttlCount = Lines(host, FirePattern("REMINDER", ttl, "ttl")).Count;
-        await Task.Delay(4000);
+        await Task.Delay(4000); // window: no fire may come after the ttl (what must NOT happen)
         var ttlFires = Lines(host, FirePattern("REMINDER", ttl, "ttl"));
         Assert.True(ttlFires.Count == ttlCount, $"the reminder kept firing after its ttl.\n{host.Describe()}");
         Assert.True(ttlFires.Count <= 5, $"ttl 3s with period 1s fired {ttlFires.Count} times");
@@ -91,9 +91,9 @@ public sealed class ReminderTimerTests(ITestOutputHelper log)
 
         await actors.CallAsync("ReminderActor", id, "UnregisterReminder", "\"sdkrem\"");
         await actors.CallAsync("ReminderActor", id, "UnregisterTimer", "\"sdktimer\"");
-        await Task.Delay(1500);
+        await Task.Delay(1500); // a fire already under way may still land
         var (r, t) = (Lines(host, FirePattern("REMINDER", id, "sdkrem")).Count, Lines(host, FirePattern("TIMER", id, "sdktimer")).Count);
-        await Task.Delay(4000);
+        await Task.Delay(4000); // window: no fire may come after the unregister (what must NOT happen)
         Assert.True(Lines(host, FirePattern("REMINDER", id, "sdkrem")).Count == r, $"reminder fired after UnregisterReminderAsync.\n{host.Describe()}");
         Assert.True(Lines(host, FirePattern("TIMER", id, "sdktimer")).Count == t, $"timer fired after UnregisterTimerAsync.\n{host.Describe()}");
     }
@@ -113,10 +113,10 @@ public sealed class ReminderTimerTests(ITestOutputHelper log)
         await WaitForLinesAsync(host, FirePattern("TIMER", id, "tgo"), 3, FireWait, "Go-duration timer");
         await WaitForLinesAsync(host, FirePattern("TIMER", id, "tiso"), 3, FireWait, "ISO timer");
         await WaitForLinesAsync(host, FirePattern("TIMER", id, "trep"), 2, FireWait, "R2/PT1S timer");
-        await Task.Delay(3000);
+        await Task.Delay(3000); // window: no third fire may come (what must NOT happen)
         Assert.True(Lines(host, FirePattern("TIMER", id, "trep")).Count == 2, $"R2/PT1S timer should fire exactly twice.\n{host.Describe()}");
         var ttlCount = Lines(host, FirePattern("TIMER", id, "tttl")).Count;
-        await Task.Delay(3000);
+        await Task.Delay(3000); // window: no fire may come after the 2 s ttl (what must NOT happen)
         Assert.True(Lines(host, FirePattern("TIMER", id, "tttl")).Count == ttlCount, $"the timer kept firing after its ttl.\n{host.Describe()}");
         Assert.InRange(ttlCount, 1, 4);
     }

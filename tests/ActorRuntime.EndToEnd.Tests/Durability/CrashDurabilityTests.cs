@@ -194,7 +194,7 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
                 var warm = DateTime.UtcNow.AddSeconds(30);
                 while (Enumerable.Range(0, writers).Any(w => Volatile.Read(ref acked[w]) <= floor[w]) && DateTime.UtcNow < warm && !runtime.HasExited)
                     await Task.Delay(20);
-                await Task.Delay(1000);
+                await Task.Delay(1000); // ~1 s of load before the kill, on purpose: not a wait for a condition
                 await runtime.KillAsync();
                 stop.Cancel();
                 var killedAt = System.Diagnostics.Stopwatch.StartNew();

@@ -118,7 +118,7 @@ public sealed class MultiProcessTests : IDisposable
         Assert.NotNull(notReady);
         Assert.Equal(HttpStatusCode.InternalServerError, notReady.StatusCode);
         Assert.Contains("ERR_HEALTH_NOT_READY", await notReady.Content.ReadAsStringAsync());
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // window: without a silo it must NOT turn ready
         Assert.Equal(HttpStatusCode.InternalServerError, await CliProcess.HealthAsync(_http, port));
 
         await using var silo = await CliProcess.StartAsync(Home, null, "silo", "--silo-port", "0", "--gateway-port", "0", "--resources-path", resources);

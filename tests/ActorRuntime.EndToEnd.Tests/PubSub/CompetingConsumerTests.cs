@@ -28,6 +28,8 @@ public sealed class CompetingConsumerTests(ITestOutputHelper output)
         var a2 = await StartAsync(cluster, appA, prefix);
         var b = await StartAsync(cluster, appB, prefix);
         // Subscriptions are renewed every 2 s; let both A instances register before publishing, so both take a share.
+        // A settle time, not an assert window: an instance's lease in the subscription grain is not visible from
+        // outside (the metadata API lists only the app's own subscriptions), so there is no condition to wait on.
         await Task.Delay(TimeSpan.FromSeconds(5));
 
         for (var seq = 0; seq < Events; seq++)

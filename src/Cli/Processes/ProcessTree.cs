@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace ActorRuntime.Cli.Apps;
+namespace ActorRuntime.Cli.Processes;
 
 /// <summary>
 /// A process and everything it started. An app run as <c>npm start</c> is npm → sh → node: signalling npm alone
