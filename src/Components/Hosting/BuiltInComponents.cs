@@ -1,3 +1,5 @@
+using ActorRuntime.Components.Bindings;
+using ActorRuntime.Components.Bindings.Cron;
 using ActorRuntime.Components.ConfigurationStores;
 using ActorRuntime.Components.Secrets;
 using ActorRuntime.Components.Secrets.Stores;
@@ -28,5 +30,6 @@ public sealed class BuiltInComponents
         services.AddComponentType<IPubSub>("pubsub.in-memory", c => new InMemoryPubSub(c.Definition));
         services.AddComponentType<IPubSub>("pubsub.redis", c => new RedisPubSub(c.Definition));
         services.AddComponentType<IPubSub>("pubsub.sqlite", c => new SqlitePubSub(c.Definition));
+        services.AddComponentType<IBinding>(CronBinding.TypeName, c => new CronBinding(c.Definition));
     }
 }
