@@ -61,6 +61,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService<ActorHostConfigLoader>();
         services.AddHostedService<InProcessActorHost>();
         services.AddActorRuntimePubSub();
+        Bindings.InputBindingsServiceCollectionExtensions.AddActorRuntimeInputBindings(services);
 
         services.AddGrpc(o =>
         {
