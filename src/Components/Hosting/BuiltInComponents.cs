@@ -1,5 +1,6 @@
 using ActorRuntime.Components.Bindings;
 using ActorRuntime.Components.Bindings.Cron;
+using ActorRuntime.Components.Bindings.Mqtt;
 using ActorRuntime.Components.ConfigurationStores;
 using ActorRuntime.Components.Secrets;
 using ActorRuntime.Components.Secrets.Stores;
@@ -31,5 +32,6 @@ public sealed class BuiltInComponents
         services.AddComponentType<IPubSub>("pubsub.redis", c => new RedisPubSub(c.Definition));
         services.AddComponentType<IPubSub>("pubsub.sqlite", c => new SqlitePubSub(c.Definition));
         services.AddComponentType<IBinding>(CronBinding.TypeName, c => new CronBinding(c.Definition));
+        services.AddComponentType<IBinding>(MqttBinding.TypeName, c => new MqttBinding(c.Definition));
     }
 }
