@@ -55,6 +55,7 @@ public sealed partial class CronBindingGrain(ILogger<CronBindingGrain> logger) :
             }
         }
         if (State.Schedule is { } text && CronSchedule.TryParse(text, out var schedule, out _)) _schedule = schedule;
+        LogActivated(Key, State.Schedule ?? "(none yet)", State.LastFired);
         Arm();
     }
 
@@ -142,7 +143,8 @@ public sealed partial class CronBindingGrain(ILogger<CronBindingGrain> logger) :
         {
             var start = _roundRobin++ % live.Count;
             var order = live.Skip(start).Concat(live.Take(start)).ToList();
-            var ev = new BindingEvent(ReadOnlyMemory<byte>.Empty, CronBinding.EventMetadata(DateTimeOffset.UtcNow, _schedule!.Zone));
+            // readTimeUTC is the tick the event stands for, also when a failover fires it late: the app can tell ticks apart.
+            var ev = new BindingEvent(ReadOnlyMemory<byte>.Empty, CronBinding.EventMetadata(tick, _schedule!.Zone));
             // Off the grain's turn: the app may take a while (and be retried by its inbound policy), renewals must not wait.
             _ = Task.Run(() => DeliverAsync(order, ev, tick));
         }
@@ -189,6 +191,9 @@ public sealed partial class CronBindingGrain(ILogger<CronBindingGrain> logger) :
             return true; // fire anyway: a missed tick is worse than a tick a failover might repeat
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cron binding {Key} active on this silo: schedule {Schedule}, last fired tick {LastFired:o}")]
+    private partial void LogActivated(string key, string schedule, DateTimeOffset? lastFired);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cron binding {Key}: grain storage unavailable ({Error}); ticks are not persisted")]
     private partial void LogNoStorage(string key, string error);

@@ -26,7 +26,7 @@ public sealed class CronBinding : IBinding
 
     public Task InitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>What Dapr's cron binding sends with each event: the schedule's time zone and when it fired, in Go's <c>time.String()</c> form.</summary>
+    /// <summary>What Dapr's cron binding sends with each event: the schedule's time zone and the tick's time, in Go's <c>time.String()</c> form.</summary>
     public static Dictionary<string, string> EventMetadata(DateTimeOffset firedAt, TimeZoneInfo zone) => new(StringComparer.Ordinal)
     {
         ["timeZone"] = zone.Id,
