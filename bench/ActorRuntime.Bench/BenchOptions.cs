@@ -101,7 +101,7 @@ internal sealed class BenchOptions
     }
 
     public const string Usage = """
-        usage: actorrt-bench [state|cluster|invoke|actors|pubsub|cron] [options]
+        usage: actorrt-bench [state|cluster|invoke|actors|pubsub|bindings|cron] [options]
 
         Scenario 'state': state save/get through the gateway (HTTP, gRPC; in-memory and Redis stores) beside
         StackExchange.Redis used directly against the same Redis, and a bare Kestrel endpoint in this process.
@@ -146,6 +146,11 @@ internal sealed class BenchOptions
         activation; reminder registration rate, firing delay and deletion. Same options as 'invoke', plus:
           --actor-ids N        new ids activated once each (default 20000)
           --reminders K        reminders registered, dueTime 5s, period 10s (default 10000)
+
+        Scenario 'bindings': output binding calls through one `actorrt run` (HTTP and gRPC) beside the same operation
+        sent directly: bindings.redis `create` vs. SE.Redis SET, bindings.postgresql `exec` (parameterised INSERT ...
+        ON CONFLICT) vs. Npgsql. Uses --duration, --max-ops, --warmup, --warmup-ops, --callers, --keys, --payload,
+        --filter, --rounds, --quiet, --quiet-wait, --runtime-env, --redis, --postgres, --actorrt-bin, --no-build.
 
         Scenario 'cron': one `actorrt run` with N `bindings.cron` components `@every 1s` in front of an app in this
         process; once all fire, ticks are measured for --duration seconds: firing delay p50/p99/max, ticks

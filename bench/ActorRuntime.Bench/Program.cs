@@ -10,8 +10,9 @@ try
         "invoke" => await InvokeScenario.RunAsync(options),
         "actors" => await ActorsScenario.RunAsync(options),
         "pubsub" => await PubSubScenario.RunAsync(options),
+        "bindings" => await BindingsScenario.RunAsync(options),
         "cron" => await CronScenario.RunAsync(options),
-        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state, cluster, invoke, actors, pubsub, cron)"),
+        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state, cluster, invoke, actors, pubsub, bindings, cron)"),
     };
 }
 catch (HelpRequested)

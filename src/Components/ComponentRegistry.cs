@@ -81,8 +81,10 @@ public sealed partial class ComponentRegistry
 
     /// <summary>Building blocks the app's gateway serves from its own process rather than through grains: secret stores
     /// (read-only, per app, and needed where the app's requests arrive) and configuration stores (read-only for the
-    /// app; a subscription belongs to the app's own sidecar).</summary>
-    public static bool ServedByGateway(string category) => category is Secrets.ComponentSecretResolver.Category or "configuration";
+    /// app; a subscription belongs to the app's own sidecar) and bindings (an output binding is the app's call to an
+    /// outside system, made where the call arrives, as daprd's sidecar makes it).</summary>
+    public static bool ServedByGateway(string category) =>
+        category is Secrets.ComponentSecretResolver.Category or "configuration" or Bindings.BindingsCatalogExtensions.Category;
 
     private async Task ConnectAsync(ComponentDefinition definition, CancellationToken cancellationToken)
     {

@@ -40,7 +40,13 @@ public sealed record BindingRequest(string Operation, ReadOnlyMemory<byte> Data,
 /// <summary>What an output binding answered (or what the app answered to an input event, for bindings that reply).</summary>
 public sealed record BindingResponse(ReadOnlyMemory<byte> Data, IReadOnlyDictionary<string, string> Metadata, string? ContentType = null)
 {
+    /// <summary>
+    /// The binding answered nothing (a Go binding's nil response): this very instance makes the output API reply 204.
+    /// Any other response, even one without data or metadata, replies 200, as daprd does.
+    /// </summary>
     public static BindingResponse Empty { get; } = new(ReadOnlyMemory<byte>.Empty, new Dictionary<string, string>());
+
+    public bool IsEmpty => ReferenceEquals(this, Empty);
 }
 
 /// <summary>One input event: the payload and the source's metadata (delivered to the app as HTTP headers or gRPC metadata).</summary>
@@ -49,3 +55,12 @@ public sealed record BindingEvent(ReadOnlyMemory<byte> Data, IReadOnlyDictionary
 /// <summary>The operation is not one the binding supports (Dapr answers <c>ERR_INVOKE_OUTPUT_BINDING</c> naming it).</summary>
 public sealed class UnsupportedBindingOperationException(string binding, string operation, IEnumerable<string> supported)
     : Exception($"binding {binding} does not support operation {operation}; supported operations: {string.Join(", ", supported)}");
+
+/// <summary>
+/// An operation failed but the binding still has metadata to report (the HTTP binding: the status and headers of a
+/// non-2xx answer). The HTTP API returns that metadata as <c>metadata.*</c> headers beside the error, as daprd does.
+/// </summary>
+public sealed class BindingOperationException(string message, BindingResponse? response = null, Exception? inner = null) : Exception(message, inner)
+{
+    public BindingResponse? Response { get; } = response;
+}

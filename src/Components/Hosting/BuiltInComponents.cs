@@ -1,6 +1,10 @@
 using ActorRuntime.Components.Bindings;
 using ActorRuntime.Components.Bindings.Cron;
 using ActorRuntime.Components.Bindings.Mqtt;
+using ActorRuntime.Components.Bindings.Http;
+using ActorRuntime.Components.Bindings.LocalStorage;
+using ActorRuntime.Components.Bindings.PostgreSql;
+using ActorRuntime.Components.Bindings.Redis;
 using ActorRuntime.Components.ConfigurationStores;
 using ActorRuntime.Components.Secrets;
 using ActorRuntime.Components.Secrets.Stores;
@@ -33,5 +37,10 @@ public sealed class BuiltInComponents
         services.AddComponentType<IPubSub>("pubsub.sqlite", c => new SqlitePubSub(c.Definition));
         services.AddComponentType<IBinding>(CronBinding.TypeName, c => new CronBinding(c.Definition));
         services.AddComponentType<IBinding>(MqttBinding.TypeName, c => new MqttBinding(c.Definition));
+        services.AddComponentType<IBinding>("bindings.redis", c => new RedisBinding(c.Definition));
+        services.AddComponentType<IBinding>("bindings.postgresql", c => new PostgresBinding(c.Definition));
+        services.AddComponentType<IBinding>("bindings.postgres", c => new PostgresBinding(c.Definition));
+        services.AddComponentType<IBinding>("bindings.http", c => new HttpBinding(c.Definition));
+        services.AddComponentType<IBinding>("bindings.localstorage", c => new LocalStorageBinding(c.Definition));
     }
 }

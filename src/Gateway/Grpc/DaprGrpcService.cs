@@ -28,6 +28,7 @@ public partial class DaprGrpcService(StateService state, MetadataService metadat
         BindSecretsMethods(binder, service);
         BindConfigurationMethods(binder, service);
         BindPubSubMethods(binder, service);
+        BindBindingsMethods(binder, service);
     }
 
     private static Method<TRequest, TResponse> Unary<TRequest, TResponse>(string name, MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser)

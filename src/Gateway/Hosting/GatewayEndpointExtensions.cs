@@ -1,4 +1,5 @@
 using ActorRuntime.Gateway.Actors;
+using ActorRuntime.Gateway.Bindings;
 using ActorRuntime.Gateway.Configuration;
 using ActorRuntime.Gateway.Errors;
 using ActorRuntime.Gateway.Grpc;
@@ -55,6 +56,7 @@ public static class GatewayEndpointExtensions
         endpoints.MapSecretsApi();
         endpoints.MapConfigurationApi();
         endpoints.MapPubSubApi();
+        endpoints.MapBindingsApi();
         endpoints.MapGrpcService<DaprGrpcService>();
         // Unknown /v1.0 routes get Dapr's 404 body rather than an empty one.
         endpoints.MapFallback("/v1.0/{*rest}", (HttpContext http) => DaprErrors.ApiNotFound(http.Request.Path).ToResult());

@@ -3,6 +3,7 @@ using ActorRuntime.Components.Loading;
 using ActorRuntime.Components.Resiliency;
 using ActorRuntime.Gateway.Actors;
 using ActorRuntime.Gateway.AppChannel;
+using ActorRuntime.Gateway.Bindings;
 using ActorRuntime.Gateway.Grpc;
 using ActorRuntime.Gateway.Health;
 using ActorRuntime.Gateway.Invocation;
@@ -62,6 +63,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService<InProcessActorHost>();
         services.AddActorRuntimePubSub();
         Bindings.InputBindingsServiceCollectionExtensions.AddActorRuntimeInputBindings(services);
+        services.AddActorRuntimeBindings();
 
         services.AddGrpc(o =>
         {
