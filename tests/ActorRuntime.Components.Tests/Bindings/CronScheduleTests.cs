@@ -80,6 +80,7 @@ public sealed class CronScheduleTests
         Assert.Contains("tick", e.Message);
         Assert.Contains("schedule", e.Message);
         Assert.Throws<ComponentConfigurationException>(() => new CronBinding(Definition()));
+        Assert.Equal(["INPUT_BINDING"], new CronBinding(Definition(("schedule", "@daily"))).Capabilities);
     }
 
     [Fact]

@@ -143,6 +143,8 @@ public sealed class MqttBindingTests
         var e = await Assert.ThrowsAsync<UnsupportedBindingOperationException>(() => binding.InvokeAsync(new BindingRequest("get", default, new Dictionary<string, string>()), CancellationToken.None));
         Assert.Contains("create", e.Message);
         Assert.Equal(["create"], binding.Operations);
+        Assert.Equal(["INPUT_BINDING"], binding.Capabilities);
+        await using (var both = new MqttBinding(Definition(Unique("caps"), "o2"))) Assert.Equal(["INPUT_BINDING", "OUTPUT_BINDING"], both.Capabilities);
 
         var bad = Assert.Throws<ComponentConfigurationException>(() => new MqttBinding(new ComponentDefinition
         {

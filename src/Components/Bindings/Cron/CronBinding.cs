@@ -23,6 +23,7 @@ public sealed class CronBinding : IBinding
     public string Name { get; }
     public string Type => TypeName;
     public CronSchedule Schedule { get; }
+    public IReadOnlyList<string> Capabilities { get; } = [OutputBindingCapabilities.Input];
 
     public Task InitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

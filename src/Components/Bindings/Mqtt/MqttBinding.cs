@@ -28,11 +28,14 @@ public sealed class MqttBinding : IOutputBinding, IInputBinding
         Name = definition.Name;
         _options = MqttBindingOptions.From(definition);
         _output = BindingDirection.IsOutput(definition);
+        Capabilities = [.. BindingDirection.IsInput(definition) ? [OutputBindingCapabilities.Input] : Array.Empty<string>(),
+            .. _output ? [OutputBindingCapabilities.Output] : Array.Empty<string>()];
     }
 
     public string Name { get; }
     public string Type => TypeName;
     public IReadOnlyList<string> Operations => SupportedOperations;
+    public IReadOnlyList<string> Capabilities { get; }
 
     public async Task InitAsync(CancellationToken cancellationToken)
     {
