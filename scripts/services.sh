@@ -13,6 +13,8 @@ PG_LOG="$SERVICES_DIR/pg.log"
 REDIS_PORT=6390
 PG_PORT=5440
 PG_DATABASE=actorrt
+MQTT_DIR="$SERVICES_DIR/mosquitto"
+MQTT_PORT=1890
 
 log() { echo "services.sh: $*" >&2; }
 
@@ -26,11 +28,12 @@ install_missing_packages() {
   local packages=()
   command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
   pg_bin_dir >/dev/null || packages+=(postgresql)
+  command -v mosquitto >/dev/null 2>&1 || [[ -x /usr/sbin/mosquitto ]] || packages+=(mosquitto)
   (( ${#packages[@]} == 0 )) && return 0
   log "installing ${packages[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -y </dev/null >&2
-  apt-get install -y --no-install-recommends "${packages[@]}" </dev/null >&2
+  apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${packages[@]}" </dev/null >&2
 }
 
 redis_answers() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
@@ -74,6 +77,24 @@ start_postgres() {
   fi
 }
 
+mqtt_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$MQTT_PORT") 2>/dev/null; }
+
+# Mosquitto (MQTT 3.1.1/5) for the bindings.mqtt3 tests: anonymous, loopback only, no persistence.
+start_mosquitto() {
+  if mqtt_answers; then return 0; fi
+  mkdir -p "$MQTT_DIR"
+  printf '%s\n' "listener $MQTT_PORT 127.0.0.1" "allow_anonymous true" "persistence false" "user root" \
+    "pid_file $MQTT_DIR/mosquitto.pid" "log_dest file $MQTT_DIR/mosquitto.log" > "$MQTT_DIR/mosquitto.conf"
+  "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -d -c "$MQTT_DIR/mosquitto.conf" >&2
+  local i
+  for i in $(seq 1 100); do mqtt_answers && return 0; sleep 0.1; done
+  log "mosquitto did not answer on port $MQTT_PORT; see $MQTT_DIR/mosquitto.log"; return 1
+}
+
+stop_mosquitto() {
+  if [[ -f "$MQTT_DIR/mosquitto.pid" ]]; then kill "$(cat "$MQTT_DIR/mosquitto.pid")" 2>/dev/null || true; rm -f "$MQTT_DIR/mosquitto.pid"; fi
+}
+
 stop_redis() {
   if redis_answers; then redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; fi
   rm -f "$REDIS_DIR/redis.pid"
@@ -89,6 +110,7 @@ stop_postgres() {
 print_env() {
   echo "ACTORRT_TEST_REDIS=127.0.0.1:$REDIS_PORT"
   echo "ACTORRT_TEST_POSTGRES=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$PG_DATABASE"
+  echo "ACTORRT_TEST_MQTT=tcp://127.0.0.1:$MQTT_PORT"
 }
 
 case "${1:-}" in
@@ -96,16 +118,19 @@ case "${1:-}" in
     install_missing_packages
     start_redis
     start_postgres
+    start_mosquitto
     print_env
     ;;
   stop)
     stop_redis
     stop_postgres
+    stop_mosquitto
     ;;
   status)
     if redis_answers; then log "redis: up on $REDIS_PORT"; else log "redis: down"; fi
     bin="$(pg_bin_dir || true)"
     if [[ -n "$bin" ]] && pg_answers "$bin"; then log "postgres: up on $PG_PORT"; else log "postgres: down"; fi
+    if mqtt_answers; then log "mosquitto: up on $MQTT_PORT"; else log "mosquitto: down"; fi
     ;;
   *)
     echo "usage: $0 start|stop|status" >&2; exit 2 ;;

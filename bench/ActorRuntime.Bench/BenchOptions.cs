@@ -42,6 +42,9 @@ internal sealed class BenchOptions
     /// <summary>Scenario 'actors': reminders registered (one per new actor id).</summary>
     public int Reminders { get; set; } = 10_000;
 
+    /// <summary>Scenario 'cron': how many <c>@every 1s</c> cron bindings.</summary>
+    public int CronBindings { get; set; } = 1_000;
+
     public static BenchOptions Parse(string[] args)
     {
         var o = new BenchOptions();
@@ -74,6 +77,7 @@ internal sealed class BenchOptions
                 case "--actor-ids": o.ActorIds = PositiveInt(Next()); break;
                 case "--reminders": o.Reminders = PositiveInt(Next()); break;
                 case "--rounds": o.Rounds = PositiveInt(Next()); break;
+                case "--cron-bindings": o.CronBindings = PositiveInt(Next()); break;
                 case "--initial-warmup": o.InitialWarmup = Seconds(Next()); break;
                 case "--quiet": o.QuietThreshold = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--quiet-wait": o.QuietMaxWait = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)); break;
@@ -97,7 +101,7 @@ internal sealed class BenchOptions
     }
 
     public const string Usage = """
-        usage: actorrt-bench [state|cluster|invoke|actors|pubsub] [options]
+        usage: actorrt-bench [state|cluster|invoke|actors|pubsub|bindings|cron] [options]
 
         Scenario 'state': state save/get through the gateway (HTTP, gRPC; in-memory and Redis stores) beside
         StackExchange.Redis used directly against the same Redis, and a bare Kestrel endpoint in this process.
@@ -147,6 +151,11 @@ internal sealed class BenchOptions
         sent directly: bindings.redis `create` vs. SE.Redis SET, bindings.postgresql `exec` (parameterised INSERT ...
         ON CONFLICT) vs. Npgsql. Uses --duration, --max-ops, --warmup, --warmup-ops, --callers, --keys, --payload,
         --filter, --rounds, --quiet, --quiet-wait, --runtime-env, --redis, --postgres, --actorrt-bin, --no-build.
+
+        Scenario 'cron': one `actorrt run` with N `bindings.cron` components `@every 1s` in front of an app in this
+        process; once all fire, ticks are measured for --duration seconds: firing delay p50/p99/max, ticks
+        received vs. expected, duplicates. Uses --duration, --runtime-env, --actorrt-bin, --no-build, plus:
+          --cron-bindings N    cron bindings (default 1000)
         """;
 
     private static TimeSpan Seconds(string s) =>

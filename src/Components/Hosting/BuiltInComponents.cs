@@ -1,4 +1,6 @@
 using ActorRuntime.Components.Bindings;
+using ActorRuntime.Components.Bindings.Cron;
+using ActorRuntime.Components.Bindings.Mqtt;
 using ActorRuntime.Components.Bindings.Http;
 using ActorRuntime.Components.Bindings.LocalStorage;
 using ActorRuntime.Components.Bindings.PostgreSql;
@@ -33,6 +35,8 @@ public sealed class BuiltInComponents
         services.AddComponentType<IPubSub>("pubsub.in-memory", c => new InMemoryPubSub(c.Definition));
         services.AddComponentType<IPubSub>("pubsub.redis", c => new RedisPubSub(c.Definition));
         services.AddComponentType<IPubSub>("pubsub.sqlite", c => new SqlitePubSub(c.Definition));
+        services.AddComponentType<IBinding>(CronBinding.TypeName, c => new CronBinding(c.Definition));
+        services.AddComponentType<IBinding>(MqttBinding.TypeName, c => new MqttBinding(c.Definition));
         services.AddComponentType<IBinding>("bindings.redis", c => new RedisBinding(c.Definition));
         services.AddComponentType<IBinding>("bindings.postgresql", c => new PostgresBinding(c.Definition));
         services.AddComponentType<IBinding>("bindings.postgres", c => new PostgresBinding(c.Definition));

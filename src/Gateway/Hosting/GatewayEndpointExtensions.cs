@@ -69,6 +69,7 @@ public static class GatewayEndpointExtensions
         endpoints.MapInternalInvocationApi();
         endpoints.MapInternalActorApi();
         endpoints.MapInternalPubSubApi();
+        Bindings.InternalInputBindingsApi.MapInternalInputBindingsApi(endpoints);
         return endpoints;
     }
 }

@@ -64,6 +64,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService<ActorHostConfigLoader>();
         services.AddHostedService<InProcessActorHost>();
         services.AddActorRuntimePubSub();
+        Bindings.InputBindingsServiceCollectionExtensions.AddActorRuntimeInputBindings(services);
         services.AddActorRuntimeBindings();
 
         services.AddGrpc(o =>
