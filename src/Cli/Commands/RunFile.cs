@@ -34,6 +34,7 @@ internal static class RunFile
             ResourcesPaths = a.ResourcesPaths,
             ConfigFile = a.ConfigFilePath,
             LogLevel = a.LogLevel ?? "info",
+            MetricsPort = a.MetricsPort,
             MaxRequestBodyMegabytes = Megabytes(a.MaxBodySize) ?? 4,
             AppMaxConcurrency = a.AppMaxConcurrency ?? -1,
             AppHealthCheck = a.EnableAppHealthCheck,

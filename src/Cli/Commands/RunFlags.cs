@@ -14,7 +14,11 @@ public static class RunFlags
         new("dapr-grpc-port", "The gRPC API port (default 50001, or a free port when taken)", false, "G"),
         new("resources-path", "A folder of component files; repeatable (default ~/.actorrt/components)", false, "d", "components-path"),
         new("config", "A Configuration file", false, "c"),
-        new("log-level", "debug, info, warn or error (default info)"),
+        new("log-level", "debug, info, warn, error or fatal (default info)"),
+        new("log-as-json", "Write logs as JSON lines with daprd's fields (time, level, msg, scope, type, instance, app_id, ver)", true),
+        new("enable-metrics", "Serve Prometheus metrics (default true; --enable-metrics=false turns them off)", true),
+        new("metrics-port", "The metrics port (default 9090, or the next free port when taken)"),
+        new("dashboard-port", "Serve the Orleans dashboard on this loopback port (default: off)"),
         new("dapr-http-max-request-size", "Largest request body in MB (default 4)"),
         new("app-max-concurrency", "Most concurrent calls into the app (default unlimited)"),
         new("enable-app-health-check", "Probe the app's health and stop sending it work while unhealthy", true),
@@ -41,6 +45,10 @@ public static class RunFlags
         ResourcesPaths = cl.GetAll("resources-path"),
         ConfigFile = cl.Get("config"),
         LogLevel = cl.Get("log-level") ?? "info",
+        LogAsJson = cl.GetBool("log-as-json"),
+        EnableMetrics = !cl.Has("enable-metrics") || cl.GetBool("enable-metrics"),
+        MetricsPort = Port(cl, "metrics-port"),
+        DashboardPort = Port(cl, "dashboard-port"),
         MaxRequestBodyMegabytes = cl.GetInt("dapr-http-max-request-size") ?? 4,
         AppMaxConcurrency = cl.GetInt("app-max-concurrency") ?? -1,
         AppHealthCheck = cl.GetBool("enable-app-health-check"),
@@ -54,6 +62,10 @@ public static class RunFlags
             : 5,
         Command = cl.AppCommand,
     };
+
+    internal static int? Port(CommandLine cl, string flag) => cl.GetInt(flag) is { } p
+        ? p is >= 0 and <= 65535 ? p : throw new UsageException($"--{flag} must be a port from 0 to 65535, not {p}")
+        : null;
 
     private static string GenerateAppId(IReadOnlyList<string> command)
     {
