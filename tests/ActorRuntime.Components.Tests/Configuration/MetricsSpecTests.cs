@@ -49,7 +49,7 @@ public class MetricsSpecTests
 
     [Theory]
     [InlineData("  metrics:\n    enabled: maybe\n", "spec.metrics.enabled")]
-    [InlineData("  metrics:\n    http:\n      pathMatching: [orders/{id}]\n", "spec.metrics.http.pathMatching[0]")]
+    [InlineData("  metrics:\n    http:\n      pathMatching:\n      - orders/{id}\n", "spec.metrics.http.pathMatching[0]")]
     [InlineData("  metrics:\n    latencyDistributionBuckets: [10, 5]\n", "spec.metrics.latencyDistributionBuckets[1]")]
     [InlineData("  metrics:\n    latencyDistributionBuckets: [fast]\n", "spec.metrics.latencyDistributionBuckets[0]")]
     public void A_mistake_names_the_file_and_field(string spec, string field)
