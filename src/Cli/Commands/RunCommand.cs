@@ -64,7 +64,6 @@ internal static class RunCommand
         if (multi) AppLogs.Status(console, "⚠", "This is a preview feature and subject to change in future releases.");
         await using var runtime = await StandaloneRuntime.StartAsync(apps, cluster, signals.Token);
         if (apps[0].DashboardPort is { } dashboard) AppLogs.Status(console, "ℹ️", $"Orleans dashboard: {ObservabilityHosting.DashboardUrl(dashboard)}");
-        if (runtime.MetricsPort > 0) AppLogs.Status(console, "ℹ️", $"Metrics: http://127.0.0.1:{runtime.MetricsPort}/metrics");
         for (var i = 0; i < apps.Count; i++)
         {
             var (app, log) = (apps[i], logs[i]);

@@ -38,9 +38,6 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
 
     public IReadOnlyList<(RunOptions App, WebApplication Gateway, int HttpPort, int GrpcPort)> Gateways => _gateways;
 
-    /// <summary>The metrics endpoint's port, or 0 when metrics are off.</summary>
-    public int MetricsPort => _silo.Services.GetRequiredService<Gateway.Observability.MetricsEndpoint>().Port;
-
     /// <summary>Completes when any gateway begins to stop (for example through <c>POST /v1.0/shutdown</c>).</summary>
     public Task AnyGatewayStopping => _anyStopping.Task;
 
