@@ -13,6 +13,8 @@ namespace ActorRuntime.Cli.Hosting;
 internal sealed class JsonLineLoggerProvider(LineWriter writer, string appId) : ILoggerProvider
 {
     private static readonly string Instance = Environment.MachineName;
+    // Log text, not HTML: '+' in the time offset and non-ASCII in messages stay readable (JSON stays valid).
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly string Version = typeof(JsonLineLoggerProvider).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     public ILogger CreateLogger(string categoryName) => new JsonLineLogger(writer, appId, categoryName);
@@ -33,7 +35,7 @@ internal sealed class JsonLineLoggerProvider(LineWriter writer, string appId) : 
     internal static string Format(DateTimeOffset time, LogLevel level, string message, string scope, string appId)
     {
         using var buffer = new MemoryStream(256);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("app_id", appId);
