@@ -9,8 +9,6 @@ public static class ActorMetrics
     private static readonly Counter<long> TimersFired = DaprMeter.Counter("dapr_runtime_actor_timers_fired_total", "The number of actor timers fired requests.");
     private static readonly Counter<long> RemindersFired = DaprMeter.Counter("dapr_runtime_actor_reminders_fired_total", "The number of actor reminders fired requests.");
     private static readonly Counter<long> Deactivated = DaprMeter.Counter("dapr_runtime_actor_deactivated_total", "The number of the successful actor deactivation.");
-    private static readonly UpDownCounter<long> Pending = DaprMeter.Meter.CreateUpDownCounter<long>("dapr_runtime_actor_pending_actor_calls", null,
-        "The number of pending actor calls waiting to acquire the per-actor lock.");
 
     public static void TimerFired(string appId, string actorType, bool success) =>
         TimersFired.Add(1, new TagList { { "app_id", appId }, { "actor_type", actorType }, { "success", success ? "true" : "false" } });
@@ -20,7 +18,4 @@ public static class ActorMetrics
 
     public static void ActorDeactivated(string appId, string actorType) =>
         Deactivated.Add(1, new TagList { { "app_id", appId }, { "actor_type", actorType } });
-
-    public static void PendingCalls(string appId, string actorType, long delta) =>
-        Pending.Add(delta, new TagList { { "app_id", appId }, { "actor_type", actorType } });
 }

@@ -49,6 +49,24 @@ public sealed class GatewayMetrics(IOptions<GatewayOptions> options, RuntimeConf
         }
     }
 
+    /// <summary>Awaits a secret store call and records <c>dapr_component_secret_*</c> (no-op while metrics are off).</summary>
+    public async Task<T> Secret<T>(string store, string operation, Task<T> work)
+    {
+        if (!ComponentMetrics.Enabled) return await work.ConfigureAwait(false);
+        var start = Stopwatch.GetTimestamp();
+        var ok = false;
+        try
+        {
+            var result = await work.ConfigureAwait(false);
+            ok = true;
+            return result;
+        }
+        finally
+        {
+            ComponentMetrics.Secret(AppId, Namespace, store, operation, ok, DaprMeter.ElapsedMilliseconds(start));
+        }
+    }
+
     /// <summary>Awaits a publish and records <c>dapr_component_pubsub_egress_*</c>.</summary>
     public async Task Publish(string pubsub, string topic, Task work)
     {

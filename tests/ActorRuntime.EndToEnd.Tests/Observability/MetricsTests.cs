@@ -40,6 +40,7 @@ public sealed class MetricsTests(ITestOutputHelper output)
         {
             s.AddInMemory("statestore");
             s.AddComponent("pubsub", ComponentYaml.Component("pubsub", "pubsub.in-memory"));
+            s.AddComponent("envsecrets", ComponentYaml.Component("envsecrets", "secretstores.local.env"));
             File.WriteAllText(Path.Combine(s.Resources, "subscription.yaml"), $"""
                 apiVersion: dapr.io/v2alpha1
                 kind: Subscription
@@ -95,6 +96,7 @@ public sealed class MetricsTests(ITestOutputHelper output)
             "dapr_grpc_io_server_completed_rpcs", "dapr_grpc_io_server_server_latency_count",
             "dapr_grpc_io_server_received_bytes_per_rpc_count", "dapr_grpc_io_server_sent_bytes_per_rpc_count",
             "dapr_component_state_count", "dapr_component_state_latencies_count",
+            "dapr_component_secret_count", "dapr_component_secret_latencies_count",
             "dapr_component_pubsub_egress_count", "dapr_component_pubsub_egress_latencies_count",
             "dapr_component_pubsub_ingress_count", "dapr_component_pubsub_ingress_latencies_count",
             "dapr_resiliency_count", "dapr_resiliency_activations_total",
@@ -120,6 +122,7 @@ public sealed class MetricsTests(ITestOutputHelper output)
         Assert.True(after.Sum("dapr_component_state_count", ("app_id", appId), ("component", "statestore"), ("operation", "get"), ("success", "true")) >= 10);
         Assert.True(after.Sum("dapr_grpc_io_server_completed_rpcs", ("app_id", appId),
             ("grpc_server_method", "/dapr.proto.runtime.v1.Dapr/GetState"), ("grpc_server_status", "OK")) >= 10);
+        Assert.True(after.Sum("dapr_component_secret_count", ("app_id", appId), ("component", "envsecrets"), ("operation", "get"), ("success", "true")) >= 1);
         Assert.True(after.Sum("dapr_component_pubsub_egress_count", ("app_id", appId), ("component", "pubsub"), ("topic", "orders"), ("success", "true")) >= 3);
         Assert.True(after.Sum("dapr_component_pubsub_ingress_count", ("app_id", appId), ("topic", "orders"), ("process_status", "success")) >= 3);
         Assert.True(after.Sum("dapr_resiliency_activations_total", ("app_id", appId), ("name", "observed"), ("policy", "retry"),
@@ -231,6 +234,8 @@ public sealed class MetricsTests(ITestOutputHelper output)
         }
         using (var flaky = await http.GetAsync($"/v1.0/invoke/{app.AppId}/method/flaky/{Guid.NewGuid():N}?failures=1"))
             Assert.Equal(HttpStatusCode.OK, flaky.StatusCode);
+        using (var secret = await http.GetAsync("/v1.0/secrets/envsecrets/PATH"))
+            Assert.Equal(HttpStatusCode.OK, secret.StatusCode);
         for (var i = 0; i < 3; i++)
         {
             using var p = await http.PostAsync("/v1.0/publish/pubsub/orders", new StringContent($$"""{"order":{{i}}}""", Encoding.UTF8, "application/json"));
