@@ -101,7 +101,7 @@ internal sealed class BenchOptions
     }
 
     public const string Usage = """
-        usage: actorrt-bench [state|cluster|invoke|actors|pubsub|bindings|cron] [options]
+        usage: actorrt-bench [state|cluster|invoke|actors|pubsub|bindings|cron|metrics] [options]
 
         Scenario 'state': state save/get through the gateway (HTTP, gRPC; in-memory and Redis stores) beside
         StackExchange.Redis used directly against the same Redis, and a bare Kestrel endpoint in this process.
@@ -135,6 +135,12 @@ internal sealed class BenchOptions
           --silos LIST         silo counts, one fresh cluster each (default 1,2,3)
           --postgres CS        Npgsql connection string for membership
                                (default Host=127.0.0.1;Port=5440;Username=postgres;Database=actorrt)
+
+        Scenario 'metrics': the cost of Dapr's metrics. Two `actorrt run` processes with the same echo app and
+        in-memory state store, one with metrics on (scraped every 5 s, like a Prometheus) and one with
+        --enable-metrics=false; invoke and state save+get through each, rows alternating on/off, reported as the
+        ratio on ÷ off. Uses --duration, --max-ops, --warmup, --warmup-ops, --callers, --filter, --rounds,
+        --initial-warmup, --quiet, --quiet-wait, --runtime-env, --actorrt-bin, --no-build.
 
         Scenario 'invoke': service invocation to an echo app (Kestrel in this process): direct, through two
         `actorrt run` gateways in one machine-local cluster (A → B → app), and through gateway B alone.

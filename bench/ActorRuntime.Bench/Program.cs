@@ -12,7 +12,8 @@ try
         "pubsub" => await PubSubScenario.RunAsync(options),
         "bindings" => await BindingsScenario.RunAsync(options),
         "cron" => await CronScenario.RunAsync(options),
-        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state, cluster, invoke, actors, pubsub, bindings, cron)"),
+        "metrics" => await MetricsScenario.RunAsync(options),
+        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state, cluster, invoke, actors, pubsub, bindings, cron, metrics)"),
     };
 }
 catch (HelpRequested)

@@ -17,7 +17,7 @@ internal static class GatewayCommand
 {
     private static readonly IReadOnlyList<FlagSpec> Flags =
     [
-        .. RunFlags.All.Where(f => f.Name != "run-file"), .. ClusterFlags.All,
+        .. RunFlags.All.Where(f => f.Name is not ("run-file" or "dashboard-port")), .. ClusterFlags.All,
         new("advertised-address", "Host name other gateways and silos use to reach this gateway's internal port (default 127.0.0.1)"),
     ];
 
@@ -73,6 +73,8 @@ internal static class GatewayCommand
                 }
                 client.UseActorRuntimeGatewayClient();
             });
+            // The gateway process's own Prometheus endpoint, as each daprd has one.
+            ObservabilityHosting.AddMetrics(builder.Services, run.EnableMetrics, run.MetricsPort, run.ListenAddress, run.ConfigFile);
         }, connectComponents: false);
         var readiness = app.Services.GetRequiredService<RuntimeReadiness>();
         app.Lifetime.ApplicationStarted.Register(() => readiness.ClusterReady = true);

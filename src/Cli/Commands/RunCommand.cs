@@ -65,6 +65,7 @@ internal static class RunCommand
         // Printed by earlier versions of `dapr run -f`; quickstart READMEs written then still wait for it.
         if (multi) AppLogs.Status(console, "⚠", "This is a preview feature and subject to change in future releases.");
         await using var runtime = await StandaloneRuntime.StartAsync(apps, cluster, signals.Token);
+        if (apps[0].DashboardPort is { } dashboard) AppLogs.Status(console, "ℹ️", $"Orleans dashboard: {ObservabilityHosting.DashboardUrl(dashboard)}");
         for (var i = 0; i < apps.Count; i++)
         {
             var (app, log) = (apps[i], logs[i]);

@@ -50,6 +50,7 @@ internal static class RunFile
         Set(nameof(RunOptions.GrpcPort), a.DaprGrpcPort);
         Set(nameof(RunOptions.ConfigFile), a.ConfigFilePath);
         Set(nameof(RunOptions.LogLevel), a.LogLevel);
+        Set(nameof(RunOptions.MetricsPort), a.MetricsPort);
         Set(nameof(RunOptions.MaxRequestBodyMegabytes), Megabytes(a.MaxBodySize));
         Set(nameof(RunOptions.AppMaxConcurrency), a.AppMaxConcurrency);
         if (a.EnableAppHealthCheck) Set(nameof(RunOptions.AppHealthCheck), "true"); // false is the template's default, not a choice

@@ -17,7 +17,11 @@ public static class RunFlags
         new("dapr-grpc-port", "The gRPC API port (default 50001, or a free port when taken)", false, "G"),
         new("resources-path", "A folder of component files; repeatable (default ~/.actorrt/components)", false, "d", "components-path"),
         new("config", "A Configuration file", false, "c"),
-        new("log-level", $"debug, info, warn or error (default {Defaults.LogLevel})"),
+        new("log-level", $"debug, info, warn, error or fatal (default {Defaults.LogLevel})"),
+        new("log-as-json", "Write logs as JSON lines with daprd's fields (time, level, msg, scope, type, instance, app_id, ver)", true),
+        new("enable-metrics", "Serve Prometheus metrics (default true; --enable-metrics=false turns them off)", true),
+        new("metrics-port", "The metrics port (default 9090, or the next free port when taken)"),
+        new("dashboard-port", "Serve the Orleans dashboard on this loopback port (default: off)"),
         new("dapr-http-max-request-size", $"Largest request body in MB (default {Defaults.MaxRequestBodyMegabytes})"),
         new("app-max-concurrency", "Most concurrent calls into the app (default unlimited)"),
         new("enable-app-health-check", "Probe the app's health and stop sending it work while unhealthy", true),
@@ -53,6 +57,10 @@ public static class RunFlags
         foreach (var (k, v) in RunSettingSource.List(nameof(RunOptions.Command), cl.AppCommand)) values[k] = v;
         return values;
     }
+
+    internal static int? Port(CommandLine cl, string flag) => cl.GetInt(flag) is { } p
+        ? p is >= 0 and <= 65535 ? p : throw new UsageException($"--{flag} must be a port from 0 to 65535, not {p}")
+        : null;
 
     private static string GenerateAppId(IReadOnlyList<string> command)
     {

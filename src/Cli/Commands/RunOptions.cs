@@ -22,6 +22,14 @@ public sealed record RunOptions
     public IReadOnlyList<string> ResourcesPaths { get; init; } = [];
     public string? ConfigFile { get; init; }
     public string LogLevel { get; init; } = "info";
+    /// <summary><c>--log-as-json</c>: daprd's JSON log lines.</summary>
+    public bool LogAsJson { get; init; }
+    /// <summary><c>--enable-metrics</c> (default true, as daprd).</summary>
+    public bool EnableMetrics { get; init; } = true;
+    /// <summary><c>--metrics-port</c>; null is 9090, or the next free port.</summary>
+    public int? MetricsPort { get; init; }
+    /// <summary><c>--dashboard-port</c>: serve the Orleans dashboard on this loopback port; null is off.</summary>
+    public int? DashboardPort { get; init; }
     public int MaxRequestBodyMegabytes { get; init; } = 4;
     public int AppMaxConcurrency { get; init; } = -1;
     public bool AppHealthCheck { get; init; }

@@ -23,7 +23,11 @@ internal static class SiloCommand
         new("reminders", "Reminders: localhost (SQLite beside membership), postgresql, redis or memory (default: as --cluster)"),
         new("reminders-connection-string", "Connection string for --reminders postgresql|redis (default: --connection-string)"),
         new("resources-path", "A folder of component files; repeatable (default ~/.actorrt/components)", false, "d", "components-path"),
-        new("log-level", "debug, info, warn or error (default info)"),
+        new("log-level", "debug, info, warn, error or fatal (default info)"),
+        new("log-as-json", "Write logs as JSON lines with daprd's fields", true),
+        new("enable-metrics", "Serve Prometheus metrics (default true; --enable-metrics=false turns them off)", true),
+        new("metrics-port", "The metrics port (default 9090, or the next free port when taken)"),
+        new("dashboard-port", "Serve the Orleans dashboard on this loopback port (default: off)"),
         new("help", "Show this help", true, "h"),
     ];
 
@@ -39,9 +43,11 @@ internal static class SiloCommand
         var resources = cl.GetAll("resources-path") is { Count: > 0 } given ? given : [EmbeddedDefaults.EnsureDefaultComponentsIn(home)];
         var definitions = ResourceLoader.LoadForAllApps(resources);
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "actorrt-silo" });
+        var dashboardPort = RunFlags.Port(cl, "dashboard-port");
+        var builder = ObservabilityHosting.CreateSiloBuilder("actorrt-silo", dashboardPort, defaults: true, out var build);
         builder.Configuration.AddInMemoryCollection(ClusterFlags.ToConfiguration(cl));
-        RuntimeLogging.Configure(builder.Logging, cl.Get("log-level") ?? "info", clusterMember: true);
+        RuntimeLogging.Configure(builder.Logging, cl.Get("log-level") ?? "info", clusterMember: true, json: cl.GetBool("log-as-json"));
+        ObservabilityHosting.AddMetrics(builder.Services, !cl.Has("enable-metrics") || cl.GetBool("enable-metrics"), RunFlags.Port(cl, "metrics-port"), "localhost", null);
         var options = builder.Configuration.GetSection(ActorRuntimeSiloOptions.SectionName).Get<ActorRuntimeSiloOptions>() ?? new();
         options.Cluster = ClusterFlags.ParseMode(builder.Configuration[ClusterFlags.ConfigurationKeys["cluster"]]);
         options.LocalMachineDatabase ??= Path.Combine(home, "cluster", "membership.db");
@@ -69,9 +75,11 @@ internal static class SiloCommand
             o.RemindersDatabase = options.RemindersDatabase;
             o.MinimumReminderPeriod = options.MinimumReminderPeriod;
             o.Components = definitions;
+            ObservabilityHosting.AddDashboard(silo, dashboardPort);
         }));
-        using var host = builder.Build();
+        using var host = build();
         Console.WriteLine($"ℹ️  Silo joining the {options.Cluster.ToString().ToLowerInvariant()} cluster '{options.ClusterId}' with {definitions.Count} component(s)");
+        if (dashboardPort is { } dp) Console.WriteLine($"ℹ️  Orleans dashboard: {ObservabilityHosting.DashboardUrl(dp)}");
         await host.RunAsync();
         await catalog.DisposeAsync();
         return 0;

@@ -37,7 +37,7 @@ internal static class GatewayHost
         var internalPort = run.InternalPort ?? 0; // 0: bound by Kestrel, number read back once started
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "actorrt-gateway-" + run.AppId });
         // A gateway that connects no components fronts a cluster of its own silos (actorrt gateway): a cluster member.
-        RuntimeLogging.Configure(builder.Logging, run.LogLevel, run.RuntimeLog, clusterMember: !connectComponents);
+        RuntimeLogging.Configure(builder.Logging, run.LogLevel, run.RuntimeLog, clusterMember: !connectComponents, json: run.LogAsJson, appId: run.AppId);
         connectCluster(builder);
         builder.Services.AddComponentCatalog(catalog);
         builder.Services.AddAppComponents(components, connectComponents);

@@ -7,10 +7,14 @@ internal static class RuntimeLogging
     /// <summary>Logs at <paramref name="level"/> to <paramref name="writer"/> (default: the console).</summary>
     /// <param name="clusterMember">An <c>actorrt silo</c> or <c>actorrt gateway</c>: its operator needs Orleans' warnings
     /// (a silo lost, a gateway connection dropped), which a developer running one app does not.</param>
-    public static void Configure(ILoggingBuilder logging, string level, LineWriter? writer = null, bool clusterMember = false)
+    /// <param name="json"><c>--log-as-json</c>: daprd's JSON fields, one object per line, labelled with <paramref name="appId"/>.</param>
+    public static void Configure(ILoggingBuilder logging, string level, LineWriter? writer = null, bool clusterMember = false,
+        bool json = false, string appId = "")
     {
         logging.ClearProviders();
-        logging.AddProvider(new LineLoggerProvider(writer ?? LineWriter.Console));
+        logging.AddProvider(json
+            ? new JsonLineLoggerProvider(writer ?? LineWriter.Console, appId)
+            : new LineLoggerProvider(writer ?? LineWriter.Console));
         var min = Parse(level);
         logging.SetMinimumLevel(min);
         // Orleans and ASP.NET Core are chatty at Information; a developer wants the runtime's own lines.

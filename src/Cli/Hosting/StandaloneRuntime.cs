@@ -60,9 +60,13 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
         foreach (var defs in components)
             foreach (var d in defs) catalog.Add(d);
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "actorrt-silo", DisableDefaults = true });
+        var first = apps[0];
+        var builder = ObservabilityHosting.CreateSiloBuilder("actorrt-silo", first.DashboardPort, defaults: false, out var build);
         // The silo serves every app of the run: its few lines go wherever the apps' runtime logs go.
-        RuntimeLogging.Configure(builder.Logging, apps[0].LogLevel, LineWriter.Combine(apps.Select(a => a.RuntimeLog ?? LineWriter.Console)));
+        RuntimeLogging.Configure(builder.Logging, first.LogLevel, LineWriter.Combine(apps.Select(a => a.RuntimeLog ?? LineWriter.Console)),
+            json: first.LogAsJson, appId: apps.Count == 1 ? first.AppId : "");
+        // One endpoint for the whole process (every app's series carry their app_id); the first app's flags decide.
+        ObservabilityHosting.AddMetrics(builder.Services, first.EnableMetrics, first.MetricsPort, first.ListenAddress, first.ConfigFile);
         builder.Services.AddComponentCatalog(catalog);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = LeaveBudget);
         builder.UseOrleans(silo => silo.AddActorRuntimeSilo(o =>
@@ -70,8 +74,9 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
             o.Cluster = cluster;
             o.LocalMachineDatabase = Path.Combine(home, "cluster", "membership.db");
             o.Components = [.. components.SelectMany(c => c).DistinctBy(d => d.InstanceId)];
+            ObservabilityHosting.AddDashboard(silo, first.DashboardPort);
         }));
-        var siloHost = builder.Build();
+        var siloHost = build();
         var runtime = new StandaloneRuntime(siloHost, apps, components, catalog);
         try
         {

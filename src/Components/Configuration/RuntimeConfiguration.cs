@@ -34,6 +34,9 @@ public sealed record RuntimeConfiguration
 
     public IReadOnlyList<SecretScope> SecretScopes { get; init; } = [];
 
+    /// <summary><c>spec.metrics</c>, or daprd's defaults when absent.</summary>
+    public MetricsSpec Metrics { get; init; } = MetricsSpec.Default;
+
     /// <summary>True when <c>spec.features</c> enables <paramref name="name"/> (exact, case-sensitive, like daprd).</summary>
     public bool IsFeatureEnabled(string name)
     {

@@ -54,6 +54,7 @@ public static class RuntimeConfigurationLoader
             ApiAllowed = ParseApiRules(y, spec, "allowed"),
             ApiDenied = ParseApiRules(y, spec, "denied"),
             SecretScopes = ParseSecretScopes(y, spec),
+            Metrics = ParseMetrics(y, spec),
         };
     }
 
@@ -178,6 +179,33 @@ public static class RuntimeConfigurationLoader
                 protocol));
         }
         return result;
+    }
+
+    private static MetricsSpec ParseMetrics(ConfigurationYaml y, YamlMappingNode spec)
+    {
+        var metrics = y.Mapping(spec, "metrics", "spec.metrics");
+        if (metrics is null) return MetricsSpec.Default;
+        var http = y.Mapping(metrics, "http", "spec.metrics.http");
+        var patterns = http is null ? [] : y.StringList(http, "pathMatching", "spec.metrics.http.pathMatching");
+        for (var i = 0; i < patterns.Count; i++)
+            if (!patterns[i].StartsWith('/'))
+                throw y.Error($"spec.metrics.http.pathMatching[{i}]", $"'{patterns[i]}' must be a path starting with '/', such as /orders/{{orderID}}");
+        var buckets = new List<double>();
+        var bucketTexts = y.StringList(metrics, "latencyDistributionBuckets", "spec.metrics.latencyDistributionBuckets");
+        for (var i = 0; i < bucketTexts.Count; i++)
+        {
+            if (!double.TryParse(bucketTexts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var b) || b <= 0 || (buckets.Count > 0 && b <= buckets[^1]))
+                throw y.Error($"spec.metrics.latencyDistributionBuckets[{i}]", $"'{bucketTexts[i]}' must be a positive number of milliseconds, larger than the bucket before it");
+            buckets.Add(b);
+        }
+        return new MetricsSpec
+        {
+            Enabled = y.Bool(metrics, "enabled", "spec.metrics.enabled") ?? true,
+            IncreasedCardinality = (http is null ? null : y.Bool(http, "increasedCardinality", "spec.metrics.http.increasedCardinality")) ?? false,
+            PathMatching = patterns,
+            ExcludeVerbs = (http is null ? null : y.Bool(http, "excludeVerbs", "spec.metrics.http.excludeVerbs")) ?? false,
+            LatencyDistributionBuckets = buckets,
+        };
     }
 
     private static List<SecretScope> ParseSecretScopes(ConfigurationYaml y, YamlMappingNode spec)

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using ActorRuntime.Components.Observability;
 
 namespace ActorRuntime.Components.Resiliency;
 
@@ -38,6 +39,9 @@ public sealed class ResiliencyPolicy
         || ((parts & PolicyParts.Timeout) == 0 || Policies.Timeout is null)
         && ((parts & PolicyParts.Retry) == 0 || Policies.Retry is null)
         && ((parts & PolicyParts.CircuitBreaker) == 0 || (_breaker is null && _typeBreaker is null));
+
+    /// <summary>What Dapr's resiliency metrics label this policy's runs with; null records none (the no-op policy).</summary>
+    internal ResiliencyMetricLabels? Labels { get; init; }
 
     /// <summary>The resolved settings (for logs and diagnostics).</summary>
     public ResolvedPolicies Policies { get; }
@@ -94,12 +98,15 @@ public sealed class ResiliencyPolicy
         var backoff = retry is null ? default : new RetryBackoff(retry);
         var retries = 0;
         var hasFailedResult = false;
+        var labels = Labels;
+        if (labels is not null) RecordExecuted(labels, retry is not null, timeout is not null, breaker ?? typeBreaker);
         T lastResult = default!;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
             if (!TryEnter(breaker, typeBreaker, out var generation, out var typeGeneration, out var rejectedBy))
             {
+                if (labels is not null) ResiliencyMetrics.PolicyActivated(labels, ResiliencyMetrics.CircuitBreaker, "open");
                 if (hasFailedResult) return lastResult;
                 throw new CircuitBreakerOpenException(rejectedBy!.Definition.Name, Policies.Target);
             }
@@ -135,6 +142,7 @@ public sealed class ResiliencyPolicy
                 return lastResult;
             }
             retries++;
+            if (labels is not null) ResiliencyMetrics.PolicyActivated(labels, ResiliencyMetrics.Retry);
             await Task.Delay(backoff.Next(Random.Shared.NextDouble()), _time, ct).ConfigureAwait(false);
         }
     }
@@ -156,8 +164,17 @@ public sealed class ResiliencyPolicy
         {
             // Observe a late fault of the abandoned attempt so it does not surface as an unobserved task exception.
             task?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            if (Labels is { } labels) ResiliencyMetrics.PolicyActivated(labels, ResiliencyMetrics.Timeout);
             throw new ResiliencyTimeoutException(Policies.Target, timeout);
         }
+    }
+
+    /// <summary>One count per policy kind that guards this run, as daprd counts them; a breaker's with its state.</summary>
+    private static void RecordExecuted(ResiliencyMetricLabels labels, bool retry, bool timeout, CircuitBreaker? breaker)
+    {
+        if (timeout) ResiliencyMetrics.PolicyExecuted(labels, ResiliencyMetrics.Timeout);
+        if (retry) ResiliencyMetrics.PolicyExecuted(labels, ResiliencyMetrics.Retry);
+        if (breaker is not null) ResiliencyMetrics.PolicyExecuted(labels, ResiliencyMetrics.CircuitBreaker, breaker.State switch { CircuitState.Open => "open", CircuitState.HalfOpen => "half-open", _ => "closed" });
     }
 
     private static bool TryEnter(CircuitBreaker? breaker, CircuitBreaker? typeBreaker, out long generation, out long typeGeneration, out CircuitBreaker? rejectedBy)

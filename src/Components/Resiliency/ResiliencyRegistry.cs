@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ActorRuntime.Components.Loading;
+using ActorRuntime.Components.Observability;
 
 namespace ActorRuntime.Components.Resiliency;
 
@@ -27,10 +28,18 @@ public sealed class ResiliencyRegistry
     private readonly ConcurrentDictionary<(string Name, string Kind, ResiliencyDirection Direction), ResiliencyPolicy> _components = new();
     private readonly ConcurrentDictionary<string, ResiliencyPolicy> _builtIns = new(StringComparer.Ordinal);
 
-    private ResiliencyRegistry(ResiliencyConfiguration configuration, TimeProvider time)
+    private readonly string _appId;
+    private readonly string _name;
+    private readonly string _namespace = Environment.GetEnvironmentVariable("NAMESPACE") ?? "";
+
+    private ResiliencyRegistry(ResiliencyConfiguration configuration, TimeProvider time, string appId = "", string name = "")
     {
         Configuration = configuration;
         _time = time;
+        _appId = appId;
+        _name = name;
+        if (appId.Length > 0)
+            foreach (var n in name.Split(',', StringSplitOptions.RemoveEmptyEntries)) ResiliencyMetrics.PolicyLoaded(appId, n, _namespace);
         foreach (var (app, refs) in configuration.Apps)
             _apps[app] = configuration.Resolve($"app '{app}'", refs, DefaultPolicyNames.ForApp);
         _appDefault = configuration.Resolve("app", null, DefaultPolicyNames.ForApp);
@@ -59,8 +68,11 @@ public sealed class ResiliencyRegistry
         ArgumentNullException.ThrowIfNull(appId);
         ArgumentNullException.ThrowIfNull(timeProvider);
         var parsed = documents.Where(ResiliencyDocumentParser.IsResiliency).Select(ResiliencyDocumentParser.Parse).ToList();
-        var configuration = ResiliencyConfiguration.Merge(parsed.Where(d => d.AppliesTo(appId)));
-        return configuration.IsEmpty && timeProvider == TimeProvider.System ? Empty : new ResiliencyRegistry(configuration, timeProvider);
+        var applied = parsed.Where(d => d.AppliesTo(appId)).ToList();
+        var configuration = ResiliencyConfiguration.Merge(applied);
+        return configuration.IsEmpty && timeProvider == TimeProvider.System
+            ? Empty
+            : new ResiliencyRegistry(configuration, timeProvider, appId, string.Join(',', applied.Select(d => d.Name)));
     }
 
     /// <summary>The policy for service invocation of <paramref name="targetAppId"/>.</summary>
@@ -77,12 +89,12 @@ public sealed class ResiliencyRegistry
             var key = named ? targetAppId : "";
             return _statelessApps.TryGetValue(key, out var shared)
                 ? shared
-                : _statelessApps.GetOrAdd(key, new ResiliencyPolicy(policies, null, null, _time));
+                : _statelessApps.GetOrAdd(key, new ResiliencyPolicy(policies, null, null, _time) { Labels = Labels(named ? "app_" + targetAppId : "app") });
         }
         return _appBreakers.GetOrAdd(targetAppId, static (id, s) =>
         {
             var p = s.policies with { Target = $"app '{id}'" };
-            return new ResiliencyPolicy(p, new CircuitBreaker(p.CircuitBreaker!, s.self._time), null, s.self._time);
+            return new ResiliencyPolicy(p, new CircuitBreaker(p.CircuitBreaker!, s.self._time), null, s.self._time) { Labels = s.self.Labels("app_" + id) };
         }, (self: this, policies));
     }
 
@@ -115,7 +127,7 @@ public sealed class ResiliencyRegistry
                 kind => DefaultPolicyNames.ForComponent(kind, k.Kind, k.Direction));
             if (resolved.IsEmpty) return ResiliencyPolicy.NoOp;
             var breaker = resolved.CircuitBreaker is null ? null : new CircuitBreaker(resolved.CircuitBreaker, self._time);
-            return new ResiliencyPolicy(resolved, breaker, null, self._time);
+            return new ResiliencyPolicy(resolved, breaker, null, self._time) { Labels = self.Labels(k.Kind.Split('.')[0] + "_" + k.Name, k.Direction) };
         }, this);
     }
 
@@ -127,7 +139,7 @@ public sealed class ResiliencyRegistry
     {
         ArgumentNullException.ThrowIfNull(name);
         return _builtIns.GetOrAdd(name, static (n, self) => BuiltInRetries.Resolve(n, self.Configuration.Retries) is { } retry
-            ? new ResiliencyPolicy(new ResolvedPolicies($"built-in '{n}'", null, retry, null), null, null, self._time)
+            ? new ResiliencyPolicy(new ResolvedPolicies($"built-in '{n}'", null, retry, null), null, null, self._time) { Labels = self.Labels(n) }
             : ResiliencyPolicy.NoOp, this);
     }
 
@@ -143,6 +155,10 @@ public sealed class ResiliencyRegistry
             type = _actors.GetOrAdd(actorType, static (t, self) => new ActorTypePolicies(self, t), this);
         return type.PostLock;
     }
+
+    /// <summary>Dapr's labels for a policy of this app: <paramref name="target"/> in Dapr's form (<c>app_b</c>, <c>actor_T</c>, <c>pubsub_x</c>).</summary>
+    private ResiliencyMetricLabels Labels(string target, ResiliencyDirection direction = ResiliencyDirection.Outbound) =>
+        new(_appId, _name, _namespace, direction == ResiliencyDirection.Inbound ? "inbound" : "outbound", target);
 
     /// <summary>The resolved policies and breaker state of one actor type.</summary>
     private sealed class ActorTypePolicies
@@ -167,7 +183,7 @@ public sealed class ResiliencyRegistry
             // A type without a target of its own gets the default breaker for the whole type, as in daprd.
             _scope = target?.Scope ?? ActorCircuitBreakerScope.Type;
             PostLock = _policies.Timeout is null ? ResiliencyPolicy.NoOp
-                : new ResiliencyPolicy(new ResolvedPolicies(_policies.Target, _policies.Timeout, null, null), null, null, registry._time);
+                : new ResiliencyPolicy(new ResolvedPolicies(_policies.Target, _policies.Timeout, null, null), null, null, registry._time) { Labels = registry.Labels("actor_" + actorType) };
             if (_policies.IsEmpty)
             {
                 _shared = ResiliencyPolicy.NoOp;
@@ -175,11 +191,11 @@ public sealed class ResiliencyRegistry
             }
             if (_policies.CircuitBreaker is null)
             {
-                _shared = new ResiliencyPolicy(_policies, null, null, registry._time);
+                _shared = new ResiliencyPolicy(_policies, null, null, registry._time) { Labels = registry.Labels("actor_" + actorType) };
                 return;
             }
             if (_scope != ActorCircuitBreakerScope.Id) _typeBreaker = new CircuitBreaker(_policies.CircuitBreaker, registry._time);
-            if (_scope == ActorCircuitBreakerScope.Type) _shared = new ResiliencyPolicy(_policies, null, _typeBreaker, registry._time);
+            if (_scope == ActorCircuitBreakerScope.Type) _shared = new ResiliencyPolicy(_policies, null, _typeBreaker, registry._time) { Labels = registry.Labels("actor_" + actorType) };
             else _ids = new BoundedCache<string, ResiliencyPolicy>(target?.CacheSize ?? ActorTarget.DefaultCacheSize, StringComparer.Ordinal);
         }
 
@@ -187,7 +203,7 @@ public sealed class ResiliencyRegistry
         {
             var p = self._policies with { Target = $"actor '{self._actorType}/{id}'" };
             var time = self._registry._time;
-            return new ResiliencyPolicy(p, new CircuitBreaker(p.CircuitBreaker!, time), self._typeBreaker, time);
+            return new ResiliencyPolicy(p, new CircuitBreaker(p.CircuitBreaker!, time), self._typeBreaker, time) { Labels = self._registry.Labels("actor_" + self._actorType) };
         }, this);
     }
 }

@@ -12,9 +12,11 @@ public sealed class HttpAppChannel : IAppChannel, IDisposable
     private readonly HttpMessageInvoker _client;
     private readonly AppConcurrencyLimiter _limiter;
     private readonly string? _appToken;
+    private readonly Observability.GatewayMetrics? _metrics;
 
-    public HttpAppChannel(IOptions<GatewayOptions> options)
+    public HttpAppChannel(IOptions<GatewayOptions> options, Observability.GatewayMetrics? metrics = null)
     {
+        _metrics = metrics;
         var o = options.Value;
         var scheme = o.AppProtocol == "https" ? "https" : "http";
         BaseAddress = new Uri($"{scheme}://{o.AppChannelAddress}:{o.AppPort}");
@@ -38,7 +40,30 @@ public sealed class HttpAppChannel : IAppChannel, IDisposable
             request.Headers.Remove(Invocation.InvocationHeaders.ApiToken);
             request.Headers.TryAddWithoutValidation(Invocation.InvocationHeaders.ApiToken, _appToken);
         }
-        return _client.SendAsync(request, cancellationToken);
+        return _metrics is not null && Components.Observability.HttpMetrics.ClientEnabled
+            ? SendMeasuredAsync(request, _metrics, cancellationToken)
+            : _client.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>Dapr's <c>dapr_http_client_*</c>: each call into the app, by method, path label and status.</summary>
+    private async Task<HttpResponseMessage> SendMeasuredAsync(HttpRequestMessage request, Observability.GatewayMetrics metrics, CancellationToken ct)
+    {
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        var status = 0;
+        long received = 0;
+        try
+        {
+            var response = await _client.SendAsync(request, ct);
+            status = (int)response.StatusCode;
+            received = response.Content.Headers.ContentLength ?? 0;
+            return response;
+        }
+        finally
+        {
+            Components.Observability.HttpMetrics.ClientCompletedCall(metrics.AppId, metrics.Labels.Method(request.Method.Method),
+                metrics.Labels.Path(request.RequestUri?.AbsolutePath ?? ""), status, request.Content?.Headers.ContentLength ?? 0, received,
+                Components.Observability.DaprMeter.ElapsedMilliseconds(start));
+        }
     }
 
     internal static SocketsHttpHandler CreateHandler(bool trustAnyCertificate = false) => Components.Http.RuntimeHttp.CreateHandler(trustAnyCertificate);

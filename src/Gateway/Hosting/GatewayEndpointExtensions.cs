@@ -35,6 +35,7 @@ public static class GatewayEndpointExtensions
             inner.UseRouting();
             inner.UseEndpoints(e => e.MapInternalApi());
         });
+        app.UseMiddleware<Observability.HttpMetricsMiddleware>();
         app.UseMiddleware<TrailingSlashMiddleware>();
         app.UseMiddleware<TraceContextMiddleware>();
         app.UseMiddleware<DaprErrorMiddleware>();

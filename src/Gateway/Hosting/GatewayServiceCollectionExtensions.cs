@@ -35,6 +35,7 @@ public static class GatewayServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RuntimeReadiness>();
+        services.AddSingleton<Observability.GatewayMetrics>();
         services.AddSingleton<GatewayEndpoints>();
         services.AddSingleton<StateService>();
         services.AddSingleton<StatePolicies>();
@@ -69,6 +70,7 @@ public static class GatewayServiceCollectionExtensions
 
         services.AddGrpc(o =>
         {
+            o.Interceptors.Add<Observability.GrpcMetricsInterceptor>(); // outermost: sees the status the caller gets
             o.Interceptors.Add<DaprErrorInterceptor>();
             o.EnableDetailedErrors = false;
             o.MaxReceiveMessageSize = options.MaxRequestBodyMegabytes * 1024 * 1024;

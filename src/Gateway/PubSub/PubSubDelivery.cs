@@ -16,10 +16,28 @@ namespace ActorRuntime.Gateway.PubSub;
 /// component's inbound resiliency policy (<c>targets.components.{name}.inbound</c>) before the outcome is returned.
 /// </summary>
 public sealed partial class PubSubDelivery(IAppChannel channel, GrpcTopicEvents grpc, AppSubscriptions subscriptions, RuntimeReadiness readiness,
-    ResiliencyRegistry resiliency, TimeProvider time, ILogger<PubSubDelivery> logger) : IPubSubDeliveryChannel
+    ResiliencyRegistry resiliency, TimeProvider time, ILogger<PubSubDelivery> logger, Observability.GatewayMetrics metrics) : IPubSubDeliveryChannel
 {
     /// <exception cref="HttpRequestException">The app is not serving: the event should go to another instance.</exception>
     public async Task<DeliveryOutcome> DeliverAsync(string pubsubName, string topic, byte[] data, CancellationToken ct)
+    {
+        if (!Components.Observability.ComponentMetrics.Enabled) return await DeliverCoreAsync(pubsubName, topic, data, ct);
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        var status = "retry";
+        try
+        {
+            var outcome = await DeliverCoreAsync(pubsubName, topic, data, ct);
+            status = outcome switch { DeliveryOutcome.Success => "success", DeliveryOutcome.Drop => "drop", _ => "retry" };
+            return outcome;
+        }
+        finally
+        {
+            Components.Observability.ComponentMetrics.PubSubIngress(metrics.AppId, metrics.Namespace, pubsubName, topic, status,
+                Components.Observability.DaprMeter.ElapsedMilliseconds(start));
+        }
+    }
+
+    private async Task<DeliveryOutcome> DeliverCoreAsync(string pubsubName, string topic, byte[] data, CancellationToken ct)
     {
         if (!readiness.AppServing) throw new HttpRequestException("the app is not ready or not healthy");
         if (!subscriptions.TryGet(pubsubName, topic, out var subscription)) throw new HttpRequestException($"this app instance is not subscribed to {pubsubName}/{topic}");

@@ -11,7 +11,8 @@ namespace ActorRuntime.Gateway.PubSub;
 /// Publishing, shared by HTTP and gRPC: checks the request as daprd does, wraps the payload in a CloudEvent (unless
 /// <c>rawPayload</c>), and returns once the broker holds the event. Errors come out as <see cref="DaprApiException"/>.
 /// </summary>
-public sealed class PubSubService(IGrainFactory grains, ComponentRegistry components, IOptions<GatewayOptions> options, TimeProvider time)
+public sealed class PubSubService(IGrainFactory grains, ComponentRegistry components, IOptions<GatewayOptions> options, TimeProvider time,
+    Observability.GatewayMetrics metrics)
 {
     private readonly GatewayOptions _options = options.Value;
 
@@ -19,7 +20,12 @@ public sealed class PubSubService(IGrainFactory grains, ComponentRegistry compon
     public sealed record PublishRequest(string PubSubName, string Topic, ReadOnlyMemory<byte> Data, string? ContentType,
         IReadOnlyDictionary<string, string> Metadata, string TraceParent, string TraceState);
 
-    public async Task PublishAsync(PublishRequest request, CancellationToken ct)
+    public Task PublishAsync(PublishRequest request, CancellationToken ct) =>
+        Components.Observability.ComponentMetrics.Enabled
+            ? metrics.Publish(request.PubSubName, request.Topic, PublishCoreAsync(request, ct))
+            : PublishCoreAsync(request, ct);
+
+    private async Task PublishCoreAsync(PublishRequest request, CancellationToken ct)
     {
         var definition = Resolve(request.PubSubName, request.Topic);
         var (data, partitionKey) = Build(request);

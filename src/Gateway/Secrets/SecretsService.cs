@@ -10,7 +10,7 @@ namespace ActorRuntime.Gateway.Secrets;
 /// grain): they are read-only and belong to the app, so there is nothing to coordinate across the cluster. Errors
 /// come out as <see cref="DaprApiException"/> and never carry a secret value.
 /// </summary>
-public sealed class SecretsService(ComponentRegistry components, RuntimeConfiguration configuration)
+public sealed class SecretsService(ComponentRegistry components, RuntimeConfiguration configuration, Observability.GatewayMetrics metrics)
 {
     private readonly SecretScopes _scopes = new(configuration.SecretScopes);
 
@@ -20,7 +20,7 @@ public sealed class SecretsService(ComponentRegistry components, RuntimeConfigur
         if (!_scopes.IsAllowed(store, name)) throw DaprErrors.SecretPermissionDenied(name, store).ToException();
         try
         {
-            return await secrets.GetSecretAsync(name, metadata, ct);
+            return await metrics.Secret(store, Components.Observability.ComponentMetrics.Operations.Get, secrets.GetSecretAsync(name, metadata, ct));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -35,7 +35,7 @@ public sealed class SecretsService(ComponentRegistry components, RuntimeConfigur
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> all;
         try
         {
-            all = await secrets.GetBulkSecretAsync(metadata, ct);
+            all = await metrics.Secret(store, Components.Observability.ComponentMetrics.Operations.BulkGet, secrets.GetBulkSecretAsync(metadata, ct));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {

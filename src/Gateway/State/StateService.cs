@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ActorRuntime.Components;
+using ActorRuntime.Components.Observability;
 using ActorRuntime.Components.State;
 using ActorRuntime.Gateway.Errors;
 using ActorRuntime.Grains.State;
@@ -12,13 +13,38 @@ namespace ActorRuntime.Gateway.State;
 /// The state building block, shared by the HTTP and gRPC surfaces: validates a request, applies the key prefix,
 /// and sends it to the grain that owns the key. Errors come out as <see cref="DaprApiException"/>.
 /// </summary>
-public sealed class StateService(IGrainFactory grains, ComponentRegistry components, IOptions<GatewayOptions> options, StatePolicies policies)
+public sealed class StateService(IGrainFactory grains, ComponentRegistry components, IOptions<GatewayOptions> options, StatePolicies policies,
+    Observability.GatewayMetrics metrics)
 {
     private readonly GatewayOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, KeyPrefix> _prefixes = new(StringComparer.Ordinal);
 
     /// <param name="strong">Dapr's <c>consistency=strong</c>: read the store, not the key grain's memory.</param>
-    public async Task<StateEntry?> GetAsync(string store, string key, CancellationToken ct, bool strong = false)
+    public Task<StateEntry?> GetAsync(string store, string key, CancellationToken ct, bool strong = false) =>
+        ComponentMetrics.Enabled ? metrics.State(store, ComponentMetrics.Operations.Get, GetCoreAsync(store, key, ct, strong)) : GetCoreAsync(store, key, ct, strong);
+
+    public Task<IReadOnlyList<BulkStateItem>> GetBulkAsync(string store, IReadOnlyList<string> keys, int parallelism, CancellationToken ct, bool strong = false) =>
+        ComponentMetrics.Enabled
+            ? metrics.State(store, ComponentMetrics.Operations.BulkGet, GetBulkCoreAsync(store, keys, parallelism, ct, strong))
+            : GetBulkCoreAsync(store, keys, parallelism, ct, strong);
+
+    public Task SaveAsync(string store, IReadOnlyList<SaveStateItem> items, CancellationToken ct) =>
+        ComponentMetrics.Enabled ? metrics.State(store, ComponentMetrics.Operations.Set, SaveCoreAsync(store, items, ct)) : SaveCoreAsync(store, items, ct);
+
+    public Task DeleteAsync(string store, IReadOnlyList<DeleteStateItem> items, CancellationToken ct) =>
+        ComponentMetrics.Enabled
+            ? metrics.State(store, items.Count == 1 ? ComponentMetrics.Operations.Delete : ComponentMetrics.Operations.BulkDelete, DeleteCoreAsync(store, items, ct))
+            : DeleteCoreAsync(store, items, ct);
+
+    public Task ExecuteTransactionAsync(string store, IReadOnlyList<StateTransactionItem> items, CancellationToken ct) =>
+        ComponentMetrics.Enabled
+            ? metrics.State(store, ComponentMetrics.Operations.Transaction, ExecuteTransactionCoreAsync(store, items, ct))
+            : ExecuteTransactionCoreAsync(store, items, ct);
+
+    public Task<StateQueryAnswer> QueryAsync(string store, string queryJson, CancellationToken ct) =>
+        ComponentMetrics.Enabled ? metrics.State(store, ComponentMetrics.Operations.Query, QueryCoreAsync(store, queryJson, ct)) : QueryCoreAsync(store, queryJson, ct);
+
+    private async Task<StateEntry?> GetCoreAsync(string store, string key, CancellationToken ct, bool strong)
     {
         var storedKey = Resolve(store, key);
         try
@@ -32,7 +58,7 @@ public sealed class StateService(IGrainFactory grains, ComponentRegistry compone
         }
     }
 
-    public async Task<IReadOnlyList<BulkStateItem>> GetBulkAsync(string store, IReadOnlyList<string> keys, int parallelism, CancellationToken ct, bool strong = false)
+    private async Task<IReadOnlyList<BulkStateItem>> GetBulkCoreAsync(string store, IReadOnlyList<string> keys, int parallelism, CancellationToken ct, bool strong)
     {
         foreach (var k in keys) Resolve(store, k);
         var results = new BulkStateItem[keys.Count];
@@ -54,7 +80,7 @@ public sealed class StateService(IGrainFactory grains, ComponentRegistry compone
         return results;
     }
 
-    public async Task SaveAsync(string store, IReadOnlyList<SaveStateItem> items, CancellationToken ct)
+    private async Task SaveCoreAsync(string store, IReadOnlyList<SaveStateItem> items, CancellationToken ct)
     {
         var commands = items.Select(i => (Key: i.Key, Stored: Resolve(store, i.Key), Command: ToWriteCommand(store, i))).ToList();
         var outcomes = await Task.WhenAll(commands.Select(async c =>
@@ -65,7 +91,7 @@ public sealed class StateService(IGrainFactory grains, ComponentRegistry compone
         ThrowIfFailed(outcomes, (detail, http, grpc) => DaprErrors.StateSave(store, detail, http, grpc));
     }
 
-    public async Task DeleteAsync(string store, IReadOnlyList<DeleteStateItem> items, CancellationToken ct)
+    private async Task DeleteCoreAsync(string store, IReadOnlyList<DeleteStateItem> items, CancellationToken ct)
     {
         var outcomes = await Task.WhenAll(items.Select(async i =>
         {
@@ -78,7 +104,7 @@ public sealed class StateService(IGrainFactory grains, ComponentRegistry compone
             : DaprErrors.StateDeleteBulk(store, detail, http, grpc));
     }
 
-    public async Task ExecuteTransactionAsync(string store, IReadOnlyList<StateTransactionItem> items, CancellationToken ct)
+    private async Task ExecuteTransactionCoreAsync(string store, IReadOnlyList<StateTransactionItem> items, CancellationToken ct)
     {
         var instance = RequireStore(store);
         if (!instance.Features.HasFlag(StateStoreFeatures.Transactional)) throw DaprErrors.TransactionsNotSupported(store).ToException();
@@ -107,7 +133,7 @@ public sealed class StateService(IGrainFactory grains, ComponentRegistry compone
         }
     }
 
-    public async Task<StateQueryAnswer> QueryAsync(string store, string queryJson, CancellationToken ct)
+    private async Task<StateQueryAnswer> QueryCoreAsync(string store, string queryJson, CancellationToken ct)
     {
         var instance = RequireStore(store);
         if (!instance.Features.HasFlag(StateStoreFeatures.QueryApi)) throw DaprErrors.QueryNotSupported(store).ToException();

@@ -67,6 +67,7 @@ public sealed partial class ActorGrain(ActorAppClient app, TimeProvider time, IL
             if (limit is { } max && fired >= max) UnregisterTimerCore(timer.Name);
             var body = CallbackBody(timer, includeCallback: true);
             var answer = await FireAsync("/method/timer/" + EscapePath(timer.Name), body);
+            Components.Observability.ActorMetrics.TimerFired(_host?.AppId ?? "", _type, answer.Failure is null && answer.Status is >= 200 and <= 299);
             if (answer.Headers.Any(h => h.Key.Equals(ReminderCancelHeader, StringComparison.OrdinalIgnoreCase) && h.Value == "true")) UnregisterTimerCore(timer.Name);
         }, new GrainTimerCreationOptions
         {
@@ -119,6 +120,7 @@ public sealed partial class ActorGrain(ActorAppClient app, TimeProvider time, IL
             return; // no app hosts the type right now: this fire is lost, like a failed callback in Dapr
         }
         var answer = await FireAsync("/method/remind/" + EscapePath(reminderName), CallbackBody(reminder, includeCallback: false));
+        Components.Observability.ActorMetrics.ReminderFired(_host?.AppId ?? "", _type, answer.Failure is null && answer.Status is >= 200 and <= 299);
         if (answer.Headers.Any(h => h.Key.Equals(ReminderCancelHeader, StringComparison.OrdinalIgnoreCase) && h.Value == "true"))
             await UnregisterReminder(reminderName);
     }
@@ -131,6 +133,7 @@ public sealed partial class ActorGrain(ActorAppClient app, TimeProvider time, IL
         {
             await app.SendAsync(_host, HttpMethod.Delete, _type, _id, "", null, null, [], cancellationToken);
             LogDeactivated(_type, _id, reason.Description);
+            Components.Observability.ActorMetrics.ActorDeactivated(_host.AppId, _type);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
