@@ -11,6 +11,7 @@ public static class PubSubServiceCollectionExtensions
         services.AddSingleton<AppSubscriptions>();
         services.AddSingleton<GrpcTopicEvents>();
         services.AddSingleton<PubSubDelivery>();
+        services.AddSingleton<PubSubBulkDelivery>();
         services.AddSingleton<StreamingSubscription>();
         services.AddHostedService<SubscriptionManager>();
         return services;
