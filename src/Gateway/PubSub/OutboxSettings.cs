@@ -4,8 +4,10 @@ namespace ActorRuntime.Gateway.PubSub;
 
 /// <summary>
 /// Dapr's transactional outbox settings of a state store: <c>outboxPublishPubsub</c> and <c>outboxPublishTopic</c>
-/// (both needed to turn it on), <c>outboxPubsub</c> (daprd's coordination pub/sub; accepted, not needed here because the
-/// pending event is written in the state transaction itself) and <c>outboxDiscardWhenMissingState</c>.
+/// (both needed to turn it on), and two fields that are accepted but have nothing to do here, because the pending event
+/// is written in the state transaction itself: <c>outboxPubsub</c> (daprd's coordination pub/sub) and
+/// <c>outboxDiscardWhenMissingState</c> (daprd drops an internal message whose transaction marker is missing, i.e. whose
+/// transaction did not commit; here such an event never exists).
 /// </summary>
 public sealed record OutboxSettings(string PublishPubSub, string PublishTopic, string? CoordinationPubSub, bool DiscardWhenMissingState)
 {

@@ -69,7 +69,7 @@ public sealed partial class StateOutbox(ComponentRegistry components, IGrainFact
         {
             var projection = projections.GetValueOrDefault(save.Key);
             var ev = Event(settings, save, projection);
-            var record = new OutboxRecord(pubsub.InstanceId, settings.PublishTopic, resolve(save.Key), ev, settings.DiscardWhenMissingState);
+            var record = new OutboxRecord(pubsub.InstanceId, settings.PublishTopic, resolve(save.Key), ev);
             records.Add((OutboxRecord.NewKey(), record.ToBytes()));
         }
         return new Plan(stored, records);

@@ -58,14 +58,9 @@ internal sealed partial class OutboxDrain(ComponentCatalog components, string st
                 LogForeign(key);
                 continue;
             }
-            if (record.DiscardWhenMissingState && await store.GetAsync(record.StateKey, ct).ConfigureAwait(false) is null)
-                LogDiscarded(record.Topic, record.StateKey);
-            else
-            {
-                // A failure ends the pass here: the records after it wait, so the events of one key keep their order.
-                await pubsub.PublishAsync(record.Topic, new BrokerMessage(record.Event, record.StateKey), ct).ConfigureAwait(false);
-                TopicSignals.Raise(record.PubSubInstanceId, record.Topic);
-            }
+            // A failure ends the pass here: the records after it wait, so the events of one key keep their order.
+            await pubsub.PublishAsync(record.Topic, new BrokerMessage(record.Event, record.StateKey), ct).ConfigureAwait(false);
+            TopicSignals.Raise(record.PubSubInstanceId, record.Topic);
             await store.DeleteAsync(new StateDelete(key), ct).ConfigureAwait(false);
         }
     }
@@ -79,6 +74,4 @@ internal sealed partial class OutboxDrain(ComponentCatalog components, string st
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox: record {Key} is not readable and is removed: {Error}")]
     private partial void LogUnreadable(string key, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox: the event for state key {Key} on topic {Topic} is discarded: the state is gone (outboxDiscardWhenMissingState)")]
-    private partial void LogDiscarded(string topic, string key);
 }

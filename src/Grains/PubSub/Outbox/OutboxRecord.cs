@@ -12,8 +12,7 @@ public sealed record OutboxRecord(
     [property: JsonPropertyName("pubsub")] string PubSubInstanceId,
     [property: JsonPropertyName("topic")] string Topic,
     [property: JsonPropertyName("stateKey")] string StateKey,
-    [property: JsonPropertyName("event")] byte[] Event,
-    [property: JsonPropertyName("discardWhenMissingState")] bool DiscardWhenMissingState)
+    [property: JsonPropertyName("event")] byte[] Event)
 {
     /// <summary>Stored keys of outbox records start with this; app keys (<c>appid||key</c>) never do, nor do actor keys.</summary>
     public const string KeyPrefix = "actorrt-outbox||";
