@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Private Redis (127.0.0.1:6390) and PostgreSQL (127.0.0.1:5440) for the state store tests.
-# Usage: scripts/services.sh start|stop|status
+# Private Redis (127.0.0.1:6390) and PostgreSQL (127.0.0.1:5440) for the state store tests, and RabbitMQ
+# (amqp://127.0.0.1:5690) for the pubsub.rabbitmq tests.
+# Usage: scripts/services.sh start|stop|status|rabbitmq   (rabbitmq: install and start only RabbitMQ)
 # Idempotent: `start` on running services only re-checks them. Runs as root without a terminal.
 # Ports differ from the defaults so a system-wide Redis/PostgreSQL can keep running beside these.
 set -euo pipefail
@@ -15,6 +16,12 @@ PG_PORT=5440
 PG_DATABASE=actorrt
 MQTT_DIR="$SERVICES_DIR/mosquitto"
 MQTT_PORT=1890
+RABBIT_DIR="$SERVICES_DIR/rabbitmq"
+RABBIT_PORT=5690
+# Its own node name and Erlang distribution port (with epmd on loopback), so it needs no DNS and leaves a system
+# RabbitMQ on 5672/25672 alone.
+RABBIT_NODE=actorrt@localhost
+RABBIT_DIST_PORT=25690
 
 log() { echo "services.sh: $*" >&2; }
 
@@ -95,6 +102,46 @@ stop_mosquitto() {
   if [[ -f "$MQTT_DIR/mosquitto.pid" ]]; then kill "$(cat "$MQTT_DIR/mosquitto.pid")" 2>/dev/null || true; rm -f "$MQTT_DIR/mosquitto.pid"; fi
 }
 
+install_rabbitmq() {
+  [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] && return 0
+  log "installing rabbitmq-server"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -y </dev/null >&2
+  apt-get install -y --no-install-recommends rabbitmq-server </dev/null >&2
+}
+
+rabbit_env() {
+  env HOME="$RABBIT_DIR" ERL_EPMD_ADDRESS=127.0.0.1 RABBITMQ_NODENAME="$RABBIT_NODE" \
+    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$RABBIT_PORT" RABBITMQ_DIST_PORT="$RABBIT_DIST_PORT" \
+    RABBITMQ_MNESIA_BASE="$RABBIT_DIR/mnesia" RABBITMQ_LOG_BASE="$RABBIT_DIR/log" RABBITMQ_PID_FILE="$RABBIT_DIR/rabbit.pid" \
+    RABBITMQ_CONFIG_FILE="$RABBIT_DIR/rabbitmq" RABBITMQ_ENABLED_PLUGINS_FILE="$RABBIT_DIR/enabled_plugins" \
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" "$@"
+}
+
+as_rabbit() { runuser -u rabbitmq -- "$@"; }
+
+# The AMQP port, not rabbitmqctl: a node started from another checkout has another Erlang cookie, and still serves.
+rabbit_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$RABBIT_PORT") 2>/dev/null; }
+
+start_rabbitmq() {
+  if rabbit_answers; then return 0; fi
+  mkdir -p "$RABBIT_DIR/mnesia" "$RABBIT_DIR/log"
+  # guest may log in from loopback only (RabbitMQ's default), which is all the tests need.
+  [[ -f "$RABBIT_DIR/rabbitmq.conf" ]] || printf 'listeners.tcp.default = 127.0.0.1:%s\n' "$RABBIT_PORT" > "$RABBIT_DIR/rabbitmq.conf"
+  [[ -f "$RABBIT_DIR/enabled_plugins" ]] || echo '[].' > "$RABBIT_DIR/enabled_plugins"
+  chown -R rabbitmq:rabbitmq "$RABBIT_DIR"
+  as_rabbit bash -c "$(declare -f rabbit_env); $(declare -p RABBIT_DIR RABBIT_NODE RABBIT_PORT RABBIT_DIST_PORT); cd '$RABBIT_DIR' && rabbit_env /usr/lib/rabbitmq/bin/rabbitmq-server -detached" >&2
+  local i
+  for i in $(seq 1 120); do rabbit_answers && return 0; sleep 0.5; done
+  log "rabbitmq did not answer on port $RABBIT_PORT; see $RABBIT_DIR/log"; return 1
+}
+
+stop_rabbitmq() {
+  if rabbit_answers; then
+    as_rabbit bash -c "$(declare -f rabbit_env); $(declare -p RABBIT_DIR RABBIT_NODE RABBIT_PORT RABBIT_DIST_PORT); rabbit_env /usr/lib/rabbitmq/bin/rabbitmqctl -q -n $RABBIT_NODE stop" >&2 || true
+  fi
+}
+
 stop_redis() {
   if redis_answers; then redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; fi
   rm -f "$REDIS_DIR/redis.pid"
@@ -111,6 +158,7 @@ print_env() {
   echo "ACTORRT_TEST_REDIS=127.0.0.1:$REDIS_PORT"
   echo "ACTORRT_TEST_POSTGRES=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$PG_DATABASE"
   echo "ACTORRT_TEST_MQTT=tcp://127.0.0.1:$MQTT_PORT"
+  if [[ "${RABBIT_UP:-0}" == 1 ]]; then echo "ACTORRT_TEST_RABBITMQ=amqp://guest:guest@127.0.0.1:$RABBIT_PORT"; fi
 }
 
 case "${1:-}" in
@@ -119,18 +167,27 @@ case "${1:-}" in
     start_redis
     start_postgres
     start_mosquitto
+    # RabbitMQ is optional: its tests fail with a clear message when it is not there, the others do not need it.
+    if install_rabbitmq && start_rabbitmq; then RABBIT_UP=1; else log "continuing without RabbitMQ"; fi
     print_env
+    ;;
+  rabbitmq)
+    install_rabbitmq
+    start_rabbitmq
+    echo "ACTORRT_TEST_RABBITMQ=amqp://guest:guest@127.0.0.1:$RABBIT_PORT"
     ;;
   stop)
     stop_redis
     stop_postgres
     stop_mosquitto
+    stop_rabbitmq
     ;;
   status)
     if redis_answers; then log "redis: up on $REDIS_PORT"; else log "redis: down"; fi
     bin="$(pg_bin_dir || true)"
     if [[ -n "$bin" ]] && pg_answers "$bin"; then log "postgres: up on $PG_PORT"; else log "postgres: down"; fi
     if mqtt_answers; then log "mosquitto: up on $MQTT_PORT"; else log "mosquitto: down"; fi
+    if rabbit_answers; then log "rabbitmq: up on $RABBIT_PORT"; else log "rabbitmq: down"; fi
     ;;
   *)
     echo "usage: $0 start|stop|status" >&2; exit 2 ;;

@@ -35,6 +35,7 @@ public sealed class BuiltInComponents
         services.AddComponentType<IPubSub>("pubsub.in-memory", c => new InMemoryPubSub(c.Definition));
         services.AddComponentType<IPubSub>("pubsub.redis", c => new RedisPubSub(c.Definition));
         services.AddComponentType<IPubSub>("pubsub.sqlite", c => new SqlitePubSub(c.Definition));
+        services.AddComponentType<IPubSub>("pubsub.rabbitmq", c => new RabbitMqPubSub(c.Definition));
         services.AddComponentType<IBinding>(CronBinding.TypeName, c => new CronBinding(c.Definition));
         services.AddComponentType<IBinding>(MqttBinding.TypeName, c => new MqttBinding(c.Definition));
         services.AddComponentType<IBinding>("bindings.redis", c => new RedisBinding(c.Definition));

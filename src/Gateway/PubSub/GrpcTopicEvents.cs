@@ -24,6 +24,8 @@ public sealed class GrpcTopicEvents : IDisposable
         AppCallbackClient.Unary(Service, "ListTopicSubscriptions", Empty.Parser, Callback.ListTopicSubscriptionsResponse.Parser);
     private static readonly Method<Callback.TopicEventRequest, Callback.TopicEventResponse> OnTopicEventMethod =
         AppCallbackClient.Unary(Service, "OnTopicEvent", Callback.TopicEventRequest.Parser, Callback.TopicEventResponse.Parser);
+    private static readonly Method<Callback.TopicEventBulkRequest, Callback.TopicEventBulkResponse> OnBulkTopicEventMethod =
+        AppCallbackClient.Unary("dapr.proto.runtime.v1.AppCallbackAlpha", "OnBulkTopicEventAlpha1", Callback.TopicEventBulkRequest.Parser, Callback.TopicEventBulkResponse.Parser);
     // CloudEvent attributes that have their own field in TopicEventRequest; the rest go to extensions.
     private static readonly HashSet<string> Fields = ["id", "source", "type", "specversion", "datacontenttype", "data", "data_base64", "topic", "pubsubname"];
 
@@ -65,6 +67,57 @@ public sealed class GrpcTopicEvents : IDisposable
         var request = ToRequest(cloudEvent, path);
         var answer = await Invoker.AsyncUnaryCall(OnTopicEventMethod, null, Options(ct), request);
         return ToOutcome(answer.Status);
+    }
+
+    /// <summary>
+    /// A bulk batch through <c>AppCallbackAlpha.OnBulkTopicEventAlpha1</c>, as daprd sends it: each entry's CloudEvent
+    /// (or raw bytes), one status per entry in the reply; an entry the reply leaves out is retried. An app without the
+    /// method (Unimplemented) cannot take the batch: its entries are dropped, as daprd drops events an app has no handler for.
+    /// </summary>
+    internal async Task<Grains.PubSub.DeliveryOutcome[]> DeliverBulkAsync(string pubsubName, string topic, string path,
+        IReadOnlyList<BulkSubscribeEnvelope.Entry> entries, CancellationToken ct)
+    {
+        var request = new Callback.TopicEventBulkRequest
+        {
+            Id = Guid.NewGuid().ToString(),
+            PubsubName = pubsubName,
+            Topic = topic,
+            Path = path,
+            Type = BulkSubscribeEnvelope.EventType,
+        };
+        request.Metadata["pubsubName"] = pubsubName;
+        foreach (var e in entries)
+        {
+            var entry = new Callback.TopicEventBulkRequestEntry { EntryId = e.EntryId };
+            if (e.CloudEvent is { } ce)
+            {
+                var single = ToRequest(ce, path);
+                entry.CloudEvent = new Callback.TopicEventCERequest
+                {
+                    Id = single.Id, Source = single.Source, Type = single.Type, SpecVersion = single.SpecVersion,
+                    DataContentType = single.DataContentType, Data = single.Data, Extensions = single.Extensions,
+                };
+                entry.ContentType = CloudEventEnvelope.ContentType;
+            }
+            else
+            {
+                entry.Bytes = ByteString.CopyFrom(e.Raw ?? []);
+                entry.ContentType = "application/octet-stream";
+            }
+            request.Entries.Add(entry);
+        }
+        Callback.TopicEventBulkResponse answer;
+        try
+        {
+            answer = await Invoker.AsyncUnaryCall(OnBulkTopicEventMethod, null, Options(ct), request);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
+        {
+            return [.. entries.Select(_ => Grains.PubSub.DeliveryOutcome.Drop)];
+        }
+        var statuses = new Dictionary<string, Callback.TopicEventResponse.Types.TopicEventResponseStatus>(StringComparer.Ordinal);
+        foreach (var s in answer.Statuses) statuses[s.EntryId] = s.Status;
+        return [.. entries.Select(e => statuses.TryGetValue(e.EntryId, out var st) ? ToOutcome(st) : Grains.PubSub.DeliveryOutcome.Retry)];
     }
 
     /// <summary>An event as gRPC apps and streaming subscribers get it.</summary>
@@ -124,6 +177,13 @@ public sealed class GrpcTopicEvents : IDisposable
         // A gRPC subscription needs no path: events arrive at OnTopicEvent with path "".
         var defaultRoute = s.Routes?.Default ?? "";
         return new Subscription(s.PubsubName, s.Topic, rules, defaultRoute, string.IsNullOrEmpty(s.DeadLetterTopic) ? null : s.DeadLetterTopic,
-            s.Metadata.ToDictionary(), SubscriptionKind.Programmatic, []);
+            s.Metadata.ToDictionary(), SubscriptionKind.Programmatic, [])
+        {
+            // Zero is what an SDK sends for "not set": Dapr's defaults apply.
+            Bulk = s.BulkSubscribe is { Enabled: true } b
+                ? new BulkSubscribeOptions(b.MaxMessagesCount > 0 ? b.MaxMessagesCount : BulkSubscribeOptions.DefaultMaxMessagesCount,
+                    b.MaxAwaitDurationMs > 0 ? b.MaxAwaitDurationMs : BulkSubscribeOptions.DefaultMaxAwaitDurationMs)
+                : null,
+        };
     }
 }

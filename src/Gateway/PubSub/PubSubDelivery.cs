@@ -16,8 +16,12 @@ namespace ActorRuntime.Gateway.PubSub;
 /// component's inbound resiliency policy (<c>targets.components.{name}.inbound</c>) before the outcome is returned.
 /// </summary>
 public sealed partial class PubSubDelivery(IAppChannel channel, GrpcTopicEvents grpc, AppSubscriptions subscriptions, RuntimeReadiness readiness,
-    ResiliencyRegistry resiliency, TimeProvider time, ILogger<PubSubDelivery> logger, Observability.GatewayMetrics metrics) : IPubSubDeliveryChannel
+    ResiliencyRegistry resiliency, TimeProvider time, PubSubBulkDelivery bulk, ILogger<PubSubDelivery> logger, Observability.GatewayMetrics metrics) : IPubSubDeliveryChannel
 {
+    /// <summary>A batch of a bulk subscription (see <see cref="PubSubBulkDelivery"/>).</summary>
+    public Task<IReadOnlyList<DeliveryOutcome>> DeliverBulkAsync(string pubsubName, string topic, IReadOnlyList<BulkEntry> entries, CancellationToken ct) =>
+        bulk.DeliverAsync(pubsubName, topic, entries, ct);
+
     /// <exception cref="HttpRequestException">The app is not serving: the event should go to another instance.</exception>
     public async Task<DeliveryOutcome> DeliverAsync(string pubsubName, string topic, byte[] data, CancellationToken ct)
     {

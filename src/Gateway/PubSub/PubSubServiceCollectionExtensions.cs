@@ -11,6 +11,9 @@ public static class PubSubServiceCollectionExtensions
         services.AddSingleton<AppSubscriptions>();
         services.AddSingleton<GrpcTopicEvents>();
         services.AddSingleton<PubSubDelivery>();
+        services.AddSingleton<PubSubBulkDelivery>();
+        services.AddSingleton<StateOutbox>();
+        services.AddHostedService<OutboxKicker>();
         services.AddSingleton<StreamingSubscription>();
         services.AddHostedService<SubscriptionManager>();
         return services;

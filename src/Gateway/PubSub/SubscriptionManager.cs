@@ -120,7 +120,8 @@ internal sealed partial class SubscriptionManager(
         {
             if (!components.TryGetPubSub(s.PubSubName, out var pubsub) || !components.TryGetDefinition(s.PubSubName, out var definition)) continue;
             var key = PubSubGrainKeys.Subscription(definition.InstanceId, pubsub.Settings.GroupFor(_options.AppId, local.Namespace), s.Topic);
-            var lease = new SubscriberLease(local.InstanceId, address, s.PubSubName, s.Topic, s.DeadLetterTopic, Lease);
+            var lease = new SubscriberLease(local.InstanceId, address, s.PubSubName, s.Topic, s.DeadLetterTopic, Lease,
+                s.Bulk?.MaxMessagesCount ?? 0, TimeSpan.FromMilliseconds(s.Bulk?.MaxAwaitDurationMs ?? 0));
             renewals.Add(grains.GetGrain<IPubSubSubscriptionGrain>(key).Renew(lease));
             _subscribed.Add(key);
         }

@@ -14,7 +14,7 @@ namespace ActorRuntime.Gateway.State;
 /// and sends it to the grain that owns the key. Errors come out as <see cref="DaprApiException"/>.
 /// </summary>
 public sealed class StateService(IGrainFactory grains, ComponentRegistry components, IOptions<GatewayOptions> options, StatePolicies policies,
-    Observability.GatewayMetrics metrics)
+    Observability.GatewayMetrics metrics, PubSub.StateOutbox? outbox = null)
 {
     private readonly GatewayOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, KeyPrefix> _prefixes = new(StringComparer.Ordinal);
@@ -110,9 +110,14 @@ public sealed class StateService(IGrainFactory grains, ComponentRegistry compone
         if (!instance.Features.HasFlag(StateStoreFeatures.Transactional)) throw DaprErrors.TransactionsNotSupported(store).ToException();
         if (items.Count > instance.MaxTransactionOperations)
             throw DaprErrors.TooManyTransactionOperations(items.Count, instance.MaxTransactionOperations).ToException();
+        // Transactional outbox: projections leave the operations, and each upsert's event is written in the same transaction.
+        var outboxPlan = outbox?.SettingsFor(store) is { } outboxSettings ? outbox.Prepare(store, outboxSettings, items, k => Resolve(store, k)) : null;
+        if (outboxPlan is not null) items = outboxPlan.Items;
         var ops = items.Select(i => i.Save is { } s
             ? new StateTransactionOperation(Resolve(store, s.Key), ToWriteCommand(store, s), null)
             : new StateTransactionOperation(Resolve(store, i.Delete!.Key), null, new StateDeleteCommand(i.Delete.ETag, i.Delete.FirstWrite))).ToList();
+        if (outboxPlan is not null)
+            ops.AddRange(outboxPlan.Records.Select(r => new StateTransactionOperation(r.StoredKey, new StateWriteCommand(r.Value, null, false, null, null), null)));
         StateOutcome outcome;
         try
         {
@@ -126,7 +131,9 @@ public sealed class StateService(IGrainFactory grains, ComponentRegistry compone
         }
         switch (outcome.Status)
         {
-            case StateOutcomeStatus.Ok: return;
+            case StateOutcomeStatus.Ok:
+                if (outboxPlan is not null) outbox!.Committed(store);
+                return;
             case StateOutcomeStatus.ETagMismatch: throw DaprErrors.StateTransaction(outcome.Message!, 409, StatusCode.Aborted).ToException();
             case StateOutcomeStatus.ETagInvalid: throw DaprErrors.StateTransaction(outcome.Message!, 400, StatusCode.InvalidArgument).ToException();
             default: throw DaprErrors.TooManyTransactionOperations(items.Count, instance.MaxTransactionOperations).ToException();

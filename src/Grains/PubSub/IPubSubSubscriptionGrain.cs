@@ -17,7 +17,11 @@ public interface IPubSubSubscriptionGrain : IGrainWithStringKey
     Task Remove(string instanceId);
 }
 
-/// <summary>One app instance subscribed through its gateway: where to deliver (<see cref="Address"/>, the gateway's internal port) and for how long.</summary>
+/// <summary>
+/// One app instance subscribed through its gateway: where to deliver (<see cref="Address"/>, the gateway's internal
+/// port) and for how long. <see cref="BulkMaxMessages"/> &gt; 0 marks a bulk subscription: the grain then sends batches
+/// of up to that many events, each leaving at that size or <see cref="BulkMaxAwait"/> after its first event.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("actorrt.pubsub.lease")]
 public sealed record SubscriberLease(
     [property: Id(0)] string InstanceId,
@@ -25,4 +29,6 @@ public sealed record SubscriberLease(
     [property: Id(2)] string PubSubName,
     [property: Id(3)] string Topic,
     [property: Id(4)] string? DeadLetterTopic,
-    [property: Id(5)] TimeSpan Duration);
+    [property: Id(5)] TimeSpan Duration,
+    [property: Id(6)] int BulkMaxMessages = 0,
+    [property: Id(7)] TimeSpan BulkMaxAwait = default);

@@ -24,7 +24,8 @@ public sealed class PubSubSubscriptionGrain(ComponentCatalog components, ILogger
         if (_pump is null)
         {
             var (instanceId, group, topic) = PubSubGrainKeys.SplitSubscription(this.GetPrimaryKeyString());
-            var pump = new SubscriptionPump(components.GetPubSub(instanceId), instanceId, topic, group, LiveLeases, Client, logger);
+            var pump = new SubscriptionPump(components.GetPubSub(instanceId), instanceId, topic, group, LiveLeases, Client, logger,
+                lease.BulkMaxMessages, lease.BulkMaxAwait);
             _pump = Task.Run(() => pump.RunAsync(_stop.Token));
         }
         return Task.CompletedTask;

@@ -10,23 +10,30 @@ namespace ActorRuntime.Grains.PubSub;
 /// <item>Order: events with the same partition key form a lane and go one at a time, the next only after the previous
 /// is acknowledged, dead-lettered or dropped, so retries keep order. Events without a key run side by side.</item>
 /// <item>Bounds: at most <c>queueDepth</c> events read ahead and <c>concurrency</c> deliveries in flight.</item>
+/// <item>Bulk (<paramref name="bulkMaxMessages"/> &gt; 0): the lanes hand their events to a <see cref="BulkBatcher"/>
+/// instead of delivering them one by one; a batch counts as one delivery, and the read-ahead window grows to at least
+/// one full batch, so <c>maxMessagesCount</c> can be reached whatever <c>concurrency</c> and <c>queueDepth</c> say.</item>
 /// <item>Failure: a failing event is dead-lettered when the subscription has a dead-letter topic, else kept pending
 /// and tried again after <c>redeliverInterval</c>; it holds up only its own key.</item>
 /// </list>
 /// </summary>
 internal sealed partial class SubscriptionPump(
-    IPubSub broker, string pubsubInstanceId, string topic, string group, Func<IReadOnlyList<SubscriberLease>> leases, PubSubDeliveryClient client, ILogger logger)
+    IPubSub broker, string pubsubInstanceId, string topic, string group, Func<IReadOnlyList<SubscriberLease>> leases, PubSubDeliveryClient client, ILogger logger,
+    int bulkMaxMessages = 0, TimeSpan bulkMaxAwait = default)
 {
     private static readonly TimeSpan IdlePollMax = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan NoSubscriberWait = TimeSpan.FromMilliseconds(200);
 
-    private readonly SemaphoreSlim _window = new(broker.Settings.QueueDepth, broker.Settings.QueueDepth);
+    private readonly int _windowSize = Math.Max(broker.Settings.QueueDepth, bulkMaxMessages);
+    private readonly SemaphoreSlim _window = new(Math.Max(broker.Settings.QueueDepth, bulkMaxMessages), Math.Max(broker.Settings.QueueDepth, bulkMaxMessages));
     private readonly SemaphoreSlim _inFlight = new(broker.Settings.Concurrency, broker.Settings.Concurrency);
+    private BulkBatcher? _batcher;
     private readonly Dictionary<string, Queue<ReceivedMessage>> _lanes = new(StringComparer.Ordinal);
     private int _nextInstance;
 
     public async Task RunAsync(CancellationToken ct)
     {
+        if (bulkMaxMessages > 0) _batcher = new BulkBatcher(bulkMaxMessages, bulkMaxAwait, _inFlight, client);
         string? pendingAfter = null;
         var recovering = true;
         var idle = TimeSpan.FromMilliseconds(1);
@@ -41,7 +48,7 @@ internal sealed partial class SubscriptionPump(
                 }
                 await _window.WaitAsync(ct).ConfigureAwait(false);
                 var free = 1;
-                while (free < 100 && _window.Wait(0)) free++;
+                while (free < Math.Min(_windowSize, Math.Max(100, bulkMaxMessages)) && _window.Wait(0)) free++;
                 var published = TopicSignals.Next(pubsubInstanceId, topic); // before reading: a publish during the read wakes us
                 IReadOnlyList<ReceivedMessage> batch;
                 try
@@ -143,10 +150,13 @@ internal sealed partial class SubscriptionPump(
             }
             var to = live[(int)((uint)Interlocked.Increment(ref _nextInstance) % (uint)live.Count)];
             DeliveryOutcome outcome;
-            await _inFlight.WaitAsync(ct).ConfigureAwait(false);
+            var single = _batcher is null; // a batch takes its in-flight slot itself
+            if (single) await _inFlight.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                outcome = await client.DeliverAsync(to, message.Data, ct).ConfigureAwait(false);
+                outcome = single
+                    ? await client.DeliverAsync(to, message.Data, ct).ConfigureAwait(false)
+                    : await _batcher!.SubmitAsync(message, to, ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
             {
@@ -158,7 +168,7 @@ internal sealed partial class SubscriptionPump(
             }
             finally
             {
-                _inFlight.Release();
+                if (single) _inFlight.Release();
             }
 
             if (outcome == DeliveryOutcome.Success)

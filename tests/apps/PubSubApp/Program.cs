@@ -6,6 +6,10 @@
 //   dropme        -> /dropme: {"status":"DROP"}
 //   routed        -> /routed/special when event.type == "special", else /routed/default
 //   /raw/capture  -> records the whole body and content type (no SDK unwrapping; for declarative subscriptions)
+//   bulk          -> /bulk (WithBulkSubscribe, 20 per batch, 500 ms): BulkSubscribeMessage/BulkSubscribeAppResponse; records
+//                    each entry with its batch id and size; per entry RETRY while data.fail > attempts, DROP when data.drop,
+//                    no status at all on the first attempt when data.omit
+//   GET /bulk-envelope -> the last bulk request body as it came
 //   GET /received -> every record: {route, seq, key, instance, at, body, contentType}
 // Listens on APP_PORT; PUBSUB_NAME names the component (default "pubsub"); TOPIC_PREFIX prefixes every topic;
 // RECORD_FILE, when set, also gets every record as a JSON line.
@@ -13,6 +17,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapr;
+using Dapr.AspNetCore;
 
 var port = Environment.GetEnvironmentVariable("APP_PORT") ?? "8080";
 var instance = $"{Environment.GetEnvironmentVariable("APP_ID") ?? "pubsub-app"}:{Environment.ProcessId}";
@@ -33,7 +38,7 @@ var attempts = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
 
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/raw"), b => b.UseCloudEvents());
 
-void Record(string route, JsonNode? data, string? body = null, string? contentType = null)
+void Record(string route, JsonNode? data, string? body = null, string? contentType = null, JsonObject? extra = null)
 {
     var r = new JsonObject
     {
@@ -45,6 +50,7 @@ void Record(string route, JsonNode? data, string? body = null, string? contentTy
     };
     if (body is not null) r["body"] = body;
     if (contentType is not null) r["contentType"] = contentType;
+    foreach (var (k, v) in extra ?? []) r[k] = v?.DeepClone();
     records.Enqueue(r);
     if (recordFile is not null)
         lock (records) File.AppendAllText(recordFile, r.ToJsonString() + "\n");
@@ -109,6 +115,38 @@ app.MapPost("/raw/capture", async (HttpRequest request) =>
     Record("/raw/capture", data is JsonObject ? data : null, body, request.ContentType);
     return Results.Ok();
 });
+
+string? lastEnvelope = null;
+app.MapPost("/bulk", async (HttpRequest request) =>
+{
+    using var reader = new StreamReader(request.Body);
+    var text = await reader.ReadToEndAsync();
+    lastEnvelope = text;
+    // Bound the way the SDK's users bind it.
+    var message = JsonSerializer.Deserialize<BulkSubscribeMessage<JsonElement>>(text, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+    var batch = Guid.NewGuid().ToString("N");
+    var statuses = new List<BulkSubscribeAppResponseEntry>();
+    foreach (var entry in message.Entries)
+    {
+        var data = JsonNode.Parse(entry.Event.GetProperty("data").GetRawText());
+        var id = $"bulk/{data?["key"]}/{data?["seq"]}";
+        var attempt = attempts.AddOrUpdate(id, 1, (_, n) => n + 1);
+        if (data?["omit"]?.GetValue<bool>() == true && attempt == 1) continue; // no status: the runtime must retry it
+        if (attempt <= (data?["fail"]?.GetValue<int>() ?? 0))
+        {
+            statuses.Add(new BulkSubscribeAppResponseEntry(entry.EntryId, BulkSubscribeAppResponseStatus.RETRY));
+            continue;
+        }
+        var drop = data?["drop"]?.GetValue<bool>() == true;
+        var r = new JsonObject { ["batch"] = batch, ["size"] = message.Entries.Count, ["entryId"] = entry.EntryId, ["contentType"] = entry.ContentType, ["dropped"] = drop };
+        Record("/bulk", data, extra: r);
+        statuses.Add(new BulkSubscribeAppResponseEntry(entry.EntryId, drop ? BulkSubscribeAppResponseStatus.DROP : BulkSubscribeAppResponseStatus.SUCCESS));
+    }
+    return Results.Json(new BulkSubscribeAppResponse(statuses));
+}).WithBulkSubscribe(new BulkSubscribeTopicOptions { TopicName = prefix + "bulk", MaxMessagesCount = 20, MaxAwaitDurationMs = 500 })
+  .WithTopic(pubsub, prefix + "bulk");
+
+app.MapGet("/bulk-envelope", () => Results.Text(lastEnvelope ?? "", "application/json"));
 
 app.MapGet("/received", () => Results.Json(new JsonArray([.. records.Select(r => (JsonNode)r.DeepClone())])));
 app.MapSubscribeHandler();

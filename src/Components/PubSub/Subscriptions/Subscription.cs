@@ -18,6 +18,9 @@ public sealed record Subscription(
     /// <summary><c>metadata.rawPayload: "true"</c>: the broker holds bytes that are not a CloudEvent.</summary>
     public bool RawPayload => Metadata.TryGetValue("rawPayload", out var v) && bool.TryParse(v, out var b) && b;
 
+    /// <summary><c>bulkSubscribe</c> with <c>enabled: true</c>: events go to the app in batches; null otherwise.</summary>
+    public BulkSubscribeOptions? Bulk { get; init; }
+
     /// <summary>The path of the first rule whose match is true, else the default; null when neither applies.</summary>
     public string? RouteFor(System.Text.Json.JsonElement cloudEvent)
     {

@@ -7,7 +7,7 @@ namespace ActorRuntime.Components.PubSub.Subscriptions;
 /// <summary>
 /// Reads subscriptions as Dapr accepts them: the JSON array an app returns from <c>GET /dapr/subscribe</c> (v1
 /// <c>route</c>, v2 <c>routes: {rules, default}</c>), and <c>kind: Subscription</c> resources (<c>dapr.io/v1alpha1</c>
-/// with <c>spec.route</c>, <c>dapr.io/v2alpha1</c> with <c>spec.routes</c>, <c>scopes</c>).
+/// with <c>spec.route</c>, <c>dapr.io/v2alpha1</c> with <c>spec.routes</c>, <c>scopes</c>), each with its optional <c>bulkSubscribe</c>.
 /// </summary>
 public static class SubscriptionParser
 {
@@ -81,7 +81,10 @@ public static class SubscriptionParser
         if (item.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object)
             foreach (var p in md.EnumerateObject()) metadata[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
         var deadLetter = String(item, "deadLetterTopic");
-        return new Subscription(pubsub, topic, rules, Normalize(defaultRoute), string.IsNullOrEmpty(deadLetter) ? null : deadLetter, metadata, kind, scopes);
+        return new Subscription(pubsub, topic, rules, Normalize(defaultRoute), string.IsNullOrEmpty(deadLetter) ? null : deadLetter, metadata, kind, scopes)
+        {
+            Bulk = BulkSubscribeOptions.Parse(item, $"{where} (topic {topic})"),
+        };
     }
 
     private static string? Normalize(string? route) => route is null or "" ? null : route.StartsWith('/') ? route : "/" + route;
