@@ -1,4 +1,11 @@
 using ActorRuntime.Components.ConfigurationStores;
+using ActorRuntime.Components.Middleware;
+using ActorRuntime.Components.Middleware.Bearer;
+using ActorRuntime.Components.Middleware.OAuth2ClientCredentials;
+using ActorRuntime.Components.Middleware.RateLimit;
+using ActorRuntime.Components.Middleware.RouterAlias;
+using ActorRuntime.Components.Middleware.RouterChecker;
+using ActorRuntime.Components.Middleware.Uppercase;
 using ActorRuntime.Components.Secrets;
 using ActorRuntime.Components.Secrets.Stores;
 using ActorRuntime.Components.PubSub;
@@ -28,5 +35,11 @@ public sealed class BuiltInComponents
         services.AddComponentType<IPubSub>("pubsub.in-memory", c => new InMemoryPubSub(c.Definition));
         services.AddComponentType<IPubSub>("pubsub.redis", c => new RedisPubSub(c.Definition));
         services.AddComponentType<IPubSub>("pubsub.sqlite", c => new SqlitePubSub(c.Definition));
+        services.AddComponentType<IHttpMiddleware>("middleware.http.bearer", c => new BearerMiddleware(c.Definition));
+        services.AddComponentType<IHttpMiddleware>("middleware.http.ratelimit", c => new RateLimitMiddleware(c.Definition));
+        services.AddComponentType<IHttpMiddleware>("middleware.http.routerchecker", c => new RouterCheckerMiddleware(c.Definition));
+        services.AddComponentType<IHttpMiddleware>("middleware.http.routeralias", c => new RouterAliasMiddleware(c.Definition));
+        services.AddComponentType<IHttpMiddleware>("middleware.http.uppercase", c => new UppercaseMiddleware(c.Definition));
+        services.AddComponentType<IHttpMiddleware>("middleware.http.oauth2clientcredentials", c => new OAuth2ClientCredentialsMiddleware(c.Definition));
     }
 }
