@@ -28,6 +28,8 @@ public static class GatewayEndpointExtensions
     {
         var endpoints = app.Services.GetRequiredService<GatewayEndpoints>();
         app.Services.GetRequiredService<Middleware.HttpPipelines>(); // a pipeline naming a missing component stops start-up here
+        var tracing = app.Services.GetRequiredService<Tracing.GatewayTracing>(); // spec.tracing: spans from the first request on
+        app.Lifetime.ApplicationStopped.Register(tracing.Flush);
         // Read per request: an internal port bound as 0 gets its number once the server has started.
         app.MapWhen(http => http.Connection.LocalPort == endpoints.InternalPort, inner =>
         {

@@ -45,6 +45,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService<ReadinessTracker>();
 
         services.AddSingleton<Middleware.HttpPipelines>();
+        services.AddSingleton<Tracing.GatewayTracing>();
         services.AddSingleton<IAppChannel>(sp => sp.GetRequiredService<IOptions<GatewayOptions>>().Value.AppProtocol is "grpc" or "grpcs"
             ? ActivatorUtilities.CreateInstance<GrpcAppChannel>(sp)
             : Middleware.MiddlewareAppChannel.Wrap(ActivatorUtilities.CreateInstance<HttpAppChannel>(sp), sp.GetRequiredService<Middleware.HttpPipelines>().App));

@@ -16,7 +16,8 @@ internal sealed class TraceContextMiddleware(RequestDelegate next)
     public Task InvokeAsync(HttpContext context)
     {
         var incoming = context.Request.Headers[TraceParent].ToString();
-        var traceparent = ChildOf(incoming);
+        // With tracing exported, this hop is the request's server span; otherwise a fresh span id stands for it.
+        var traceparent = Tracing.GatewayTracing.CurrentTraceParent() ?? ChildOf(incoming);
         context.Items[ItemKey] = traceparent;
         var tracestate = context.Request.Headers[TraceState].ToString();
         context.Response.OnStarting(() =>
