@@ -54,4 +54,46 @@ public sealed class StateTracingEndToEndTests(ITestOutputHelper output)
         while (!runtime.Output.Contains(trace, StringComparison.Ordinal) && DateTime.UtcNow < deadline) await Task.Delay(200);
         Assert.Contains(trace, runtime.Output);
     }
+
+    [Fact]
+    public async Task Otel_over_http_sends_the_spans_to_the_collector_as_OTLP_protobuf()
+    {
+        var posts = new System.Collections.Concurrent.ConcurrentQueue<(string Path, string? Type, byte[] Body)>();
+        await using var collector = new Middleware.LocalEndpoint((request, body) =>
+        {
+            posts.Enqueue((request.Url!.AbsolutePath, request.ContentType, body));
+            return (200, "application/x-protobuf", "");
+        });
+        using var sandbox = new RuntimeSandbox();
+        sandbox.AddInMemory("statestore");
+        var config = Path.Combine(sandbox.Root, "config.yaml");
+        File.WriteAllText(config, $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Configuration
+            metadata:
+              name: tracing
+            spec:
+              tracing:
+                samplingRate: "1"
+                otel:
+                  endpointAddress: "127.0.0.1:{collector.Port}"
+                  isSecure: false
+                  protocol: http
+            """);
+        await using var runtime = await RuntimeProcess.StartAsync(sandbox, new RuntimeStartOptions { ExtraArguments = ["--config", config] });
+        var trace = Guid.NewGuid().ToString("N");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1.0/state/statestore/none");
+        request.Headers.TryAddWithoutValidation("traceparent", $"00-{trace}-{Guid.NewGuid().ToString("N")[..16]}-01");
+        Assert.Equal(HttpStatusCode.NoContent, (await runtime.Http.SendAsync(request)).StatusCode);
+
+        // OTLP carries the trace id as 16 raw bytes and the service name as a string: both must be in a POST to /v1/traces.
+        var traceBytes = Convert.FromHexString(trace);
+        var service = System.Text.Encoding.UTF8.GetBytes(sandbox.AppId);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!posts.Any(p => p.Body.AsSpan().IndexOf(traceBytes) >= 0) && DateTime.UtcNow < deadline) await Task.Delay(200);
+        var post = Assert.Single(posts, p => p.Body.AsSpan().IndexOf(traceBytes) >= 0);
+        Assert.Equal("/v1/traces", post.Path);
+        Assert.Equal("application/x-protobuf", post.Type);
+        Assert.True(post.Body.AsSpan().IndexOf(service) >= 0, "the service name (app id) is in the export");
+    }
 }
