@@ -97,7 +97,7 @@ internal sealed class BenchOptions
     }
 
     public const string Usage = """
-        usage: actorrt-bench [state|cluster|invoke|actors|pubsub] [options]
+        usage: actorrt-bench [state|cluster|invoke|actors|pubsub|tracing] [options]
 
         Scenario 'state': state save/get through the gateway (HTTP, gRPC; in-memory and Redis stores) beside
         StackExchange.Redis used directly against the same Redis, and a bare Kestrel endpoint in this process.
@@ -131,6 +131,10 @@ internal sealed class BenchOptions
           --silos LIST         silo counts, one fresh cluster each (default 1,2,3)
           --postgres CS        Npgsql connection string for membership
                                (default Host=127.0.0.1;Port=5440;Username=postgres;Database=actorrt)
+
+        Scenario 'tracing': the cost of tracing (spec.tracing samplingRate "1", spans exported to a Zipkin receiver in
+        this process) on invoke (gateway A → gateway B → app) and state save+get, as ratios against the same runtimes
+        with tracing off; both pairs of runtimes run side by side and their rows alternate.
 
         Scenario 'invoke': service invocation to an echo app (Kestrel in this process): direct, through two
         `actorrt run` gateways in one machine-local cluster (A → B → app), and through gateway B alone.

@@ -10,7 +10,8 @@ try
         "invoke" => await InvokeScenario.RunAsync(options),
         "actors" => await ActorsScenario.RunAsync(options),
         "pubsub" => await PubSubScenario.RunAsync(options),
-        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state, cluster, invoke, actors, pubsub)"),
+        "tracing" => await TracingScenario.RunAsync(options),
+        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state, cluster, invoke, actors, pubsub, tracing)"),
     };
 }
 catch (HelpRequested)
