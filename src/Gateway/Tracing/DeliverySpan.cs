@@ -10,12 +10,14 @@ namespace ActorRuntime.Gateway.Tracing;
 /// </summary>
 internal static class DeliverySpan
 {
+    public const string NamePrefix = "process ";
+
     public static Activity? Start(JsonElement cloudEvent, string pubsubName, string topic)
     {
         if (!RuntimeTelemetry.Source.HasListeners()) return null;
         var traceparent = Text(cloudEvent, "traceparent") ?? Text(cloudEvent, "traceid");
         ActivityContext.TryParse(traceparent, Text(cloudEvent, "tracestate"), isRemote: true, out var parent);
-        var activity = RuntimeTelemetry.Source.StartActivity($"process {topic}", ActivityKind.Consumer, parent);
+        var activity = RuntimeTelemetry.Source.StartActivity(NamePrefix + topic, ActivityKind.Consumer, parent);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("messaging.system", "dapr");

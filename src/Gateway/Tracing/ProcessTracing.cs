@@ -36,8 +36,9 @@ internal static class ProcessTracing
     private static TracerProvider Build(TracingSpec spec, string serviceName) =>
         Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(serviceName))
-            // As daprd: the caller's sampling decision is kept, new traces are sampled at samplingRate.
-            .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(spec.Rate)))
+            // As daprd: the caller's sampling decision is kept, new traces are sampled at samplingRate; only requests
+            // and deliveries start traces (TraceStartSampler).
+            .SetSampler(new ParentBasedSampler(new TraceStartSampler(spec.Rate)))
             .AddSource(RuntimeTelemetry.SourceName)
             .AddSource(RuntimeTelemetry.OrleansSources)
             .AddAspNetCoreInstrumentation(o => o.Filter = http => TracedRequests.IsTraced(http.Request))
