@@ -25,7 +25,8 @@ public sealed class OutboundTracePropagator : DistributedContextPropagator
 
     public override void Inject(Activity? activity, object? carrier, PropagatorSetterCallback? setter)
     {
-        if (!_enabled || activity is null || activity.IdFormat != ActivityIdFormat.W3C || carrier is not HttpRequestMessage request) return;
+        // An unrecorded span is not exported: naming it as the parent would point the next hop at nothing.
+        if (!_enabled || activity is not { Recorded: true, IdFormat: ActivityIdFormat.W3C } || carrier is not HttpRequestMessage request) return;
         request.Headers.Remove(TraceParent);
         request.Headers.TryAddWithoutValidation(TraceParent, activity.Id);
         if (!string.IsNullOrEmpty(activity.TraceStateString) && !request.Headers.Contains(TraceState))

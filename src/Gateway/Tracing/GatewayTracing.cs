@@ -25,7 +25,7 @@ public sealed class GatewayTracing : IDisposable
     /// what the gateway passes on names a span that exists; null otherwise.
     /// </summary>
     public static string? CurrentTraceParent() =>
-        ProcessTracing.IsActive && Activity.Current is { IdFormat: ActivityIdFormat.W3C } a ? a.Id : null;
+        ProcessTracing.IsActive && Activity.Current is { IdFormat: ActivityIdFormat.W3C, Recorded: true } a ? a.Id : null;
 
     public void Flush() => ProcessTracing.Flush();
 
