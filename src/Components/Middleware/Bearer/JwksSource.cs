@@ -14,15 +14,15 @@ internal sealed class JwksSource(BearerOptions options, HttpClient http, TimePro
     public static readonly TimeSpan MinUnknownKeyInterval = TimeSpan.FromSeconds(30);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private IReadOnlyList<SecurityKey>? _keys;
-    private DateTimeOffset _fetched;
+    private volatile IReadOnlyList<SecurityKey>? _keys;
+    private long _fetchedTicks; // UTC ticks; read without the gate, so kept in one word
     private Uri? _jwksUrl = options.JwksUrl;
 
     /// <summary>The keys; <paramref name="keyId"/> not among them triggers a refresh (rate-limited).</summary>
     public async Task<IReadOnlyList<SecurityKey>> GetKeysAsync(string? keyId, CancellationToken cancellationToken)
     {
         var keys = _keys;
-        var age = time.GetUtcNow() - _fetched;
+        var age = time.GetUtcNow() - new DateTimeOffset(Interlocked.Read(ref _fetchedTicks), TimeSpan.Zero);
         var unknown = keyId is not null && keys is not null && !keys.Any(k => k.KeyId == keyId);
         if (keys is not null && age < RefreshInterval && !(unknown && age >= MinUnknownKeyInterval)) return keys;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -32,11 +32,13 @@ internal sealed class JwksSource(BearerOptions options, HttpClient http, TimePro
             try
             {
                 _keys = await FetchAsync(cancellationToken).ConfigureAwait(false);
-                _fetched = time.GetUtcNow();
+                Interlocked.Exchange(ref _fetchedTicks, time.GetUtcNow().UtcTicks);
             }
             catch (Exception) when (_keys is not null)
             {
-                // The provider is briefly unreachable: keep the keys we have.
+                // The provider is briefly unreachable: keep the keys we have, and ask again in a while rather than
+                // on every request.
+                Interlocked.Exchange(ref _fetchedTicks, (time.GetUtcNow() - RefreshInterval + MinUnknownKeyInterval).UtcTicks);
             }
             return _keys;
         }
