@@ -12,8 +12,8 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench_out="$repo/bench/.build/bench"
 
-# invoke, actors, cron and metrics need neither Redis nor PostgreSQL.
-if [[ " $* " != *" --help "* && " $* " != *" -h "* && " $* " != *" invoke "* && " $* " != *" actors "* && " $* " != *" cron "* && " $* " != *" metrics "* ]]; then
+# invoke, actors, cron, metrics and tracing need neither Redis nor PostgreSQL.
+if [[ " $* " != *" --help "* && " $* " != *" -h "* && " $* " != *" invoke "* && " $* " != *" actors "* && " $* " != *" cron "* && " $* " != *" metrics "* && " $* " != *" tracing "* ]]; then
   if [[ -x "$repo/scripts/services.sh" || -f "$repo/scripts/services.sh" ]]; then
     echo "run.sh: starting services (scripts/services.sh start)" >&2
     bash "$repo/scripts/services.sh" start >/dev/null

@@ -101,7 +101,7 @@ internal sealed class BenchOptions
     }
 
     public const string Usage = """
-        usage: actorrt-bench [state|cluster|invoke|actors|pubsub|bindings|cron|metrics] [options]
+        usage: actorrt-bench [state|cluster|invoke|actors|pubsub|bindings|cron|metrics|tracing] [options]
 
         Scenario 'state': state save/get through the gateway (HTTP, gRPC; in-memory and Redis stores) beside
         StackExchange.Redis used directly against the same Redis, and a bare Kestrel endpoint in this process.
@@ -141,6 +141,10 @@ internal sealed class BenchOptions
         --enable-metrics=false; invoke and state save+get through each, rows alternating on/off, reported as the
         ratio on ÷ off. Uses --duration, --max-ops, --warmup, --warmup-ops, --callers, --filter, --rounds,
         --initial-warmup, --quiet, --quiet-wait, --runtime-env, --actorrt-bin, --no-build.
+
+        Scenario 'tracing': the cost of tracing (spec.tracing samplingRate "1", spans exported to a Zipkin receiver in
+        this process) on invoke (gateway A → gateway B → app) and state save+get, as ratios against the same runtimes
+        with tracing off; both pairs of runtimes run side by side and their rows alternate.
 
         Scenario 'invoke': service invocation to an echo app (Kestrel in this process): direct, through two
         `actorrt run` gateways in one machine-local cluster (A → B → app), and through gateway B alone.

@@ -43,11 +43,11 @@ internal static class MetricsScenario
             var metricsPort = FreePort();
             on = await RuntimeProcess.StartAsync(actorrt, new RuntimeStart("benchmetricson", resources, Path.Combine(o.ResultsDir, $"metrics-{stamp}-on.log"))
             {
-                AppPort = app.Port, Environment = o.RuntimeEnvironment, Arguments = ["--metrics-port", $"{metricsPort}"],
+                AppPort = app.Port, Environment = o.RuntimeEnvironment, ExtraArguments = ["--metrics-port", $"{metricsPort}"],
             }, http);
             off = await RuntimeProcess.StartAsync(actorrt, new RuntimeStart("benchmetricsoff", resources, Path.Combine(o.ResultsDir, $"metrics-{stamp}-off.log"))
             {
-                AppPort = app.Port, Environment = o.RuntimeEnvironment, Arguments = ["--enable-metrics=false"],
+                AppPort = app.Port, Environment = o.RuntimeEnvironment, ExtraArguments = ["--enable-metrics=false"],
             }, http);
             Console.Error.WriteLine($"bench: echo app on {app.Port}; metrics on: pid {on.Process.Id} HTTP {on.HttpPort} metrics {metricsPort}; metrics off: pid {off.Process.Id} HTTP {off.HttpPort}");
             scraper = ScrapeAsync(http, new Uri($"http://127.0.0.1:{metricsPort}/metrics"), stopScraping.Token,

@@ -13,7 +13,8 @@ try
         "bindings" => await BindingsScenario.RunAsync(options),
         "cron" => await CronScenario.RunAsync(options),
         "metrics" => await MetricsScenario.RunAsync(options),
-        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state, cluster, invoke, actors, pubsub, bindings, cron, metrics)"),
+        "tracing" => await TracingScenario.RunAsync(options),
+        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state, cluster, invoke, actors, pubsub, bindings, cron, metrics, tracing)"),
     };
 }
 catch (HelpRequested)

@@ -83,7 +83,7 @@ internal sealed class RuntimeProcess : IAsyncDisposable
         };
         foreach (var a in new[] { actorrtDll, "run", "--app-id", start.AppId, "--dapr-http-port", $"{httpPort}", "--dapr-grpc-port", $"{grpcPort}", "--resources-path", start.ResourcesDir })
             psi.ArgumentList.Add(a);
-        foreach (var a in start.Arguments) psi.ArgumentList.Add(a);
+        foreach (var a in start.ExtraArguments) psi.ArgumentList.Add(a);
         if (start.AppPort is { } appPort)
         {
             psi.ArgumentList.Add("--app-port");
@@ -223,6 +223,6 @@ internal sealed record RuntimeStart(string AppId, string ResourcesDir, string Lo
     /// <summary>ACTORRT_CLUSTER=inprocess (a cluster of one); false = the machine-local cluster of the home.</summary>
     public bool InProcessCluster { get; init; } = true;
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
-    /// <summary>More <c>actorrt run</c> flags (e.g. <c>--enable-metrics=false</c>).</summary>
-    public IReadOnlyList<string> Arguments { get; init; } = [];
+    /// <summary>More <c>actorrt run</c> flags, e.g. <c>--config FILE</c> or <c>--enable-metrics=false</c>.</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }

@@ -23,6 +23,9 @@ public sealed record RuntimeConfiguration
     /// <summary><c>spec.tracing.samplingRate</c> as written (a number between 0 and 1), or null.</summary>
     public string? TracingSamplingRate { get; init; }
 
+    /// <summary><c>spec.tracing</c>, or null when absent (no spans exported).</summary>
+    public TracingSpec? Tracing { get; init; }
+
     public IReadOnlyList<PipelineHandler> HttpPipeline { get; init; } = [];
 
     public IReadOnlyList<PipelineHandler> AppHttpPipeline { get; init; } = [];

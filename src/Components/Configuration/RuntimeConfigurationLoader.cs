@@ -49,6 +49,7 @@ public static class RuntimeConfigurationLoader
             AccessControl = ParseAccessControl(y, spec),
             Features = ParseFeatures(y, spec),
             TracingSamplingRate = ParseSamplingRate(y, spec),
+            Tracing = TracingSpecParser.Parse(y, spec),
             HttpPipeline = ParsePipeline(y, spec, "httpPipeline"),
             AppHttpPipeline = ParsePipeline(y, spec, "appHttpPipeline"),
             ApiAllowed = ParseApiRules(y, spec, "allowed"),

@@ -6,6 +6,13 @@ using ActorRuntime.Components.Bindings.LocalStorage;
 using ActorRuntime.Components.Bindings.PostgreSql;
 using ActorRuntime.Components.Bindings.Redis;
 using ActorRuntime.Components.ConfigurationStores;
+using ActorRuntime.Components.Middleware;
+using ActorRuntime.Components.Middleware.Bearer;
+using ActorRuntime.Components.Middleware.OAuth2ClientCredentials;
+using ActorRuntime.Components.Middleware.RateLimit;
+using ActorRuntime.Components.Middleware.RouterAlias;
+using ActorRuntime.Components.Middleware.RouterChecker;
+using ActorRuntime.Components.Middleware.Uppercase;
 using ActorRuntime.Components.Secrets;
 using ActorRuntime.Components.Secrets.Stores;
 using ActorRuntime.Components.PubSub;
@@ -43,5 +50,11 @@ public sealed class BuiltInComponents
         services.AddComponentType<IBinding>("bindings.postgres", c => new PostgresBinding(c.Definition));
         services.AddComponentType<IBinding>("bindings.http", c => new HttpBinding(c.Definition));
         services.AddComponentType<IBinding>("bindings.localstorage", c => new LocalStorageBinding(c.Definition));
+        services.AddComponentType<IHttpMiddleware>("middleware.http.bearer", c => new BearerMiddleware(c.Definition));
+        services.AddComponentType<IHttpMiddleware>("middleware.http.ratelimit", c => new RateLimitMiddleware(c.Definition));
+        services.AddComponentType<IHttpMiddleware>("middleware.http.routerchecker", c => new RouterCheckerMiddleware(c.Definition));
+        services.AddComponentType<IHttpMiddleware>("middleware.http.routeralias", c => new RouterAliasMiddleware(c.Definition));
+        services.AddComponentType<IHttpMiddleware>("middleware.http.uppercase", c => new UppercaseMiddleware(c.Definition));
+        services.AddComponentType<IHttpMiddleware>("middleware.http.oauth2clientcredentials", c => new OAuth2ClientCredentialsMiddleware(c.Definition));
     }
 }

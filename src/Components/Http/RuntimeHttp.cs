@@ -17,14 +17,14 @@ public static class RuntimeHttp
             || h.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused
                 or System.Net.Sockets.SocketError.HostUnreachable or System.Net.Sockets.SocketError.NetworkUnreachable or System.Net.Sockets.SocketError.TimedOut });
 
-    /// <summary>A pooled handler for calls between runtime processes and to apps: no proxy, redirects, cookies, decompression or tracing headers of its own.</summary>
+    /// <summary>A pooled handler for calls between runtime processes and to apps: no proxy, redirects, cookies, decompression, and trace headers only from <see cref="OutboundTracePropagator"/>.</summary>
     public static SocketsHttpHandler CreateHandler(bool trustAnyCertificate = false) => new()
     {
         UseProxy = false,
         AllowAutoRedirect = false,
         UseCookies = false,
         AutomaticDecompression = DecompressionMethods.None,
-        ActivityHeadersPropagator = null,
+        ActivityHeadersPropagator = OutboundTracePropagator.Instance, // adds nothing unless the process exports traces
         EnableMultipleHttp2Connections = true,
         ConnectTimeout = TimeSpan.FromSeconds(5),
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),

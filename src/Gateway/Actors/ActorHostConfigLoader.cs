@@ -38,6 +38,7 @@ internal sealed partial class ActorHostConfigLoader(
                 using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 attemptTimeout.CancelAfter(AttemptTimeout);
                 using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(channel.BaseAddress, "/dapr/config"));
+                request.Options.Set(Middleware.AppPipeline.Bypass, true); // the runtime's own probe, not an app call
                 using var response = await channel.SendAsync(request, attemptTimeout.Token);
                 if (!response.IsSuccessStatusCode) return;
                 var config = ActorHostConfig.Parse(await response.Content.ReadAsByteArrayAsync(attemptTimeout.Token));

@@ -41,6 +41,7 @@ internal sealed partial class AppHealthMonitor(IOptions<GatewayOptions> options,
                 return true;
             }
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(channel.BaseAddress, o.AppHealthCheckPath));
+            request.Options.Set(Middleware.AppPipeline.Bypass, true); // the runtime's own probe, not an app call
             using var response = await channel.SendAsync(request, timeout.Token);
             return (int)response.StatusCode is >= 200 and < 300;
         }

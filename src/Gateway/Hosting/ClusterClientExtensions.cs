@@ -18,6 +18,7 @@ public static partial class ClusterClientExtensions
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout ?? TimeSpan.FromSeconds(10));
         client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         client.AddOutgoingGrainCallFilter(RetryRejectedCalls);
+        client.AddActivityPropagation(); // grain calls join the caller's trace (spans only when tracing is exported)
         return client;
     }
 

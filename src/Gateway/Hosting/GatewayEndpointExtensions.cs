@@ -28,6 +28,9 @@ public static class GatewayEndpointExtensions
     public static WebApplication UseActorRuntimeGateway(this WebApplication app)
     {
         var endpoints = app.Services.GetRequiredService<GatewayEndpoints>();
+        app.Services.GetRequiredService<Middleware.HttpPipelines>(); // a pipeline naming a missing component stops start-up here
+        var tracing = app.Services.GetRequiredService<Tracing.GatewayTracing>(); // spec.tracing: spans from the first request on
+        app.Lifetime.ApplicationStopped.Register(tracing.Flush);
         // Read per request: an internal port bound as 0 gets its number once the server has started.
         app.MapWhen(http => http.Connection.LocalPort == endpoints.InternalPort, inner =>
         {
@@ -40,6 +43,7 @@ public static class GatewayEndpointExtensions
         app.UseMiddleware<TraceContextMiddleware>();
         app.UseMiddleware<DaprErrorMiddleware>();
         app.UseMiddleware<ApiTokenMiddleware>();
+        app.UseMiddleware<Middleware.HttpPipelineMiddleware>(); // spec.httpPipeline; before routing, so aliases pick the endpoint
         app.UseMiddleware<GrpcProxyMiddleware>();
         app.UseAppIdHeaderInvocation();
         app.UseRouting(); // explicitly after the path rewrite, so routes see the cleaned path

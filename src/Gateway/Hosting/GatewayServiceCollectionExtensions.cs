@@ -48,9 +48,11 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService<AppChannelProbe>();
         services.AddHostedService<ReadinessTracker>();
 
+        services.AddSingleton<Middleware.HttpPipelines>();
+        services.AddSingleton<Tracing.GatewayTracing>();
         services.AddSingleton<IAppChannel>(sp => sp.GetRequiredService<IOptions<GatewayOptions>>().Value.AppProtocol is "grpc" or "grpcs"
             ? ActivatorUtilities.CreateInstance<GrpcAppChannel>(sp)
-            : ActivatorUtilities.CreateInstance<HttpAppChannel>(sp));
+            : Middleware.MiddlewareAppChannel.Wrap(ActivatorUtilities.CreateInstance<HttpAppChannel>(sp), sp.GetRequiredService<Middleware.HttpPipelines>().App));
         services.AddHostedService<AppHealthMonitor>();
 
         services.AddSingleton<LocalAppInstance>();

@@ -16,7 +16,11 @@ internal sealed class TraceContextMiddleware(RequestDelegate next)
     public Task InvokeAsync(HttpContext context)
     {
         var incoming = context.Request.Headers[TraceParent].ToString();
-        var traceparent = ChildOf(incoming);
+        // With tracing exported, this hop is the request's server span; otherwise a fresh span id stands for it.
+        // With tracing exported and no span (the sampler left this request out), a new trace is passed on as not
+        // sampled, so the next runtime does not record the rest of a trace whose start is missing.
+        var traceparent = Tracing.GatewayTracing.CurrentTraceParent()
+            ?? ChildOf(incoming, newTraceFlags: Tracing.GatewayTracing.IsActive ? "00" : "01");
         context.Items[ItemKey] = traceparent;
         var tracestate = context.Request.Headers[TraceState].ToString();
         context.Response.OnStarting(() =>
@@ -29,7 +33,7 @@ internal sealed class TraceContextMiddleware(RequestDelegate next)
     }
 
     /// <summary><c>00-{trace id}-{new span id}-{flags}</c>, keeping the parent's trace id and flags when it is valid.</summary>
-    internal static string ChildOf(string parent)
+    internal static string ChildOf(string parent, string newTraceFlags = "01")
     {
         Span<byte> span = stackalloc byte[8];
         Random.Shared.NextBytes(span); // ids need to be unique, not secret: skip the CSPRNG on the hot path
@@ -37,7 +41,7 @@ internal sealed class TraceContextMiddleware(RequestDelegate next)
         if (TryParse(parent, out var traceId, out var flags)) return $"00-{traceId}-{spanId}-{flags}";
         Span<byte> trace = stackalloc byte[16];
         Random.Shared.NextBytes(trace);
-        return $"00-{Convert.ToHexStringLower(trace)}-{spanId}-01";
+        return $"00-{Convert.ToHexStringLower(trace)}-{spanId}-{newTraceFlags}";
     }
 
     private static bool TryParse(string value, out string traceId, out string flags)

@@ -60,6 +60,7 @@ public sealed partial class PubSubDelivery(IAppChannel channel, GrpcTopicEvents 
             LogNoRoute(topic, Id(root));
             return DeliveryOutcome.Drop;
         }
+        using var span = Tracing.DeliverySpan.Start(root, pubsubName, topic); // a child of the publisher's trace context
         var policy = resiliency.ForComponent(pubsubName, "pubsub", ResiliencyDirection.Inbound);
         try
         {

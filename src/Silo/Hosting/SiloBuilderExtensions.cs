@@ -46,6 +46,7 @@ public static class SiloBuilderExtensions
                 ConfigureNetwork(silo, options);
                 break;
         }
+        silo.AddActivityPropagation(); // grain calls join the caller's trace (spans only when a tracer listens)
         silo.Services.AddComponentCatalog();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<Grains.Actors.ActorAppClient>(); // actor grains calling their hosting apps
