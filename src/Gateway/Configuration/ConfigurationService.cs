@@ -103,7 +103,7 @@ public sealed partial class ConfigurationService(ComponentRegistry components, I
     }
 
     internal IConfigurationSubscriptionsGrain Book() =>
-        grains.GetGrain<IConfigurationSubscriptionsGrain>(AppDirectoryKeys.ForApp(local.Namespace, local.Current.AppId));
+        grains.GetGrain<IConfigurationSubscriptionsGrain>(AppDirectoryKeys.ForApp(local.Namespace, local.AppId));
 
     private async Task StartAsync(string id, string store, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string> metadata,
         Func<string, IReadOnlyDictionary<string, ConfigurationItem>, Task> onChange, CancellationToken ct)

@@ -18,8 +18,19 @@ public sealed class LocalAppInstance(IOptions<GatewayOptions> options, Hosting.G
 
     private IReadOnlyDictionary<string, ActorTypeConfig> _actorConfig = new Dictionary<string, ActorTypeConfig>();
 
-    public AppInstance Current => _current ??= new AppInstance(InstanceId, _options.AppId, Namespace,
-        $"http://{_options.AdvertisedHost}:{endpoints.InternalPort}", _actorTypes, _actorConfig);
+    /// <summary>This instance as the directory shows it. Not kept until the internal port is known (bound as port 0 until
+    /// Kestrel has started): an entry read earlier must not advertise port 0 for the life of the gateway.</summary>
+    public AppInstance Current => _current ?? Create();
+
+    public string AppId => _options.AppId;
+
+    private AppInstance Create()
+    {
+        var instance = new AppInstance(InstanceId, _options.AppId, Namespace,
+            $"http://{_options.AdvertisedHost}:{endpoints.InternalPort}", _actorTypes, _actorConfig);
+        if (endpoints.InternalPortKnown) _current = instance;
+        return instance;
+    }
 
     /// <summary>The actor types the app hosts (from <c>GET /dapr/config</c>).</summary>
     public IReadOnlyList<string> ActorTypes => _actorTypes;
