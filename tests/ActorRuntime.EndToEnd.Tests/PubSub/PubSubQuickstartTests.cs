@@ -46,8 +46,10 @@ public sealed class PubSubQuickstartTests(ITestOutputHelper output)
             await using var cli = await CliProcess.StartAsync(home, run, "run", "-f", ".");
             try
             {
-                // One output for both apps: the markers tell publisher and subscriber lines apart.
-                await PubSubQuickstart.WaitForAllOrdersAsync(() => cli.Output, () => cli.Output, () => cli.HasExited, RunTimeout);
+                // One output for both apps: each app's lines carry the run's "== APP - <app id> ==" prefix.
+                var publisher = sample.EndsWith("sdk", StringComparison.Ordinal) ? "checkout-sdk" : "checkout-http";
+                await PubSubQuickstart.WaitForAllOrdersAsync(() => LinesOf(cli.Output, publisher), () => LinesOf(cli.Output, subscriber),
+                    () => cli.HasExited, RunTimeout);
             }
             finally
             {
@@ -110,6 +112,9 @@ public sealed class PubSubQuickstartTests(ITestOutputHelper output)
             try { Directory.Delete(work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
+
+    private static string LinesOf(string output, string appId) =>
+        string.Join('\n', output.Split('\n').Where(l => l.Contains($"== APP - {appId} ==", StringComparison.Ordinal)));
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 }
