@@ -24,6 +24,8 @@ public static class RunFlags
         new("app-health-threshold", "Failed probes before the app counts as unhealthy (default 3)"),
         new("dapr-internal-grpc-port", "Port other gateways use to call this one (default: a free port)"),
         new("dapr-graceful-shutdown-seconds", "Seconds a stop may drain requests and the app before cutting them short (default 5)"),
+        new("dapr-api-token-file", "A file holding the API token callers must send (instead of DAPR_API_TOKEN; also DAPR_API_TOKEN_FILE)"),
+        new("app-api-token-file", "A file holding the token sent to the app (instead of APP_API_TOKEN; also APP_API_TOKEN_FILE)"),
         new("run-file", "A multi-app run file (dapr.yaml) or its folder", false, "f"),
         new("help", "Show this help", true, "h"),
     ];
@@ -52,6 +54,8 @@ public static class RunFlags
         GracefulShutdownSeconds = cl.GetInt("dapr-graceful-shutdown-seconds") is { } g
             ? g >= 0 ? g : throw new UsageException("--dapr-graceful-shutdown-seconds must not be negative")
             : 5,
+        DaprApiTokenFile = cl.Get("dapr-api-token-file"),
+        AppApiTokenFile = cl.Get("app-api-token-file"),
         Command = cl.AppCommand,
     };
 
