@@ -7,13 +7,18 @@ namespace ActorRuntime.Gateway.Errors;
 /// The one rule for what an API error may say. An error message that carries runtime internals (a .NET stack frame,
 /// an exception type name of .NET, Orleans or a client library, an Orleans silo address or grain id, or several lines)
 /// keeps Dapr's code, status and the message's own lead ("failed saving state in state store X"), while the detail is
-/// replaced by a correlation id; the full detail is logged at warning with the same id. Applied where errors leave the
+/// replaced by a correlation id; the full detail is logged at warning with the same id. A message that is merely long
+/// (client libraries' diagnostic dumps: thread-pool counters, connection state) keeps its first clause and the id.
+/// Applied where errors leave the
 /// gateway (HTTP bodies, gRPC statuses and trailers), so no building block can leak one by copying an exception text.
 /// </summary>
 public static partial class ErrorSanitizer
 {
     /// <summary>Log category of the detail lines; operators search the log for the correlation id.</summary>
     public const string LogCategory = "ActorRuntime.Gateway.Errors";
+
+    /// <summary>Longer messages are cut to their first clause: past this a message is a dump, not an explanation.</summary>
+    public const int MaxMessageLength = 300;
 
     // Stack frames ("   at X.Y(...)", "--- End of stack trace"), type names such as System.Net.Sockets.SocketException or
     // Orleans.Runtime.Messaging.ConnectionFailedException, silo addresses (S127.0.0.1:11111:123456789) and grain ids.
@@ -28,12 +33,23 @@ public static partial class ErrorSanitizer
     /// <summary><paramref name="error"/> as it may be shown to a caller; logs the detail when anything was taken out.</summary>
     public static DaprError Sanitize(DaprError error, ILogger? logger)
     {
-        if (!LooksInternal(error.Message)) return error;
+        var internals = LooksInternal(error.Message);
+        if (!internals && error.Message.Length <= MaxMessageLength) return error;
         var id = Guid.NewGuid().ToString("N")[..16];
         if (logger is not null) LogDetail(logger, error.ErrorCode, id, error.Message);
+        if (!internals) return error with { Message = $"{FirstClause(error.Message)} (correlation id {id}; the full text is in the runtime log)" };
         var colon = error.Message.IndexOf(": ", StringComparison.Ordinal);
         var lead = colon > 0 && !LooksInternal(error.Message[..colon]) ? error.Message[..colon] : "the request failed";
         return error with { Message = $"{lead}: an internal error occurred (correlation id {id}; details are in the runtime log)" };
+    }
+
+    private static string FirstClause(string message)
+    {
+        var lead = message.IndexOf(": ", StringComparison.Ordinal) + 2; // never cut inside "failed ... in store X: "
+        var ends = new[] { " - ", ". ", "; ", ", " }
+            .Select(s => message.IndexOf(s, Math.Max(lead, 0), StringComparison.Ordinal))
+            .Where(i => i > 0 && i <= MaxMessageLength).DefaultIfEmpty(-1).Min();
+        return ends > 0 ? message[..ends] : message[..MaxMessageLength] + "...";
     }
 
     /// <summary>For an exception nothing shaped into a Dapr error: a 500 that says only where to look.</summary>

@@ -48,6 +48,20 @@ public sealed class ErrorSanitizerTests
     }
 
     [Fact]
+    public void A_diagnostic_dump_keeps_its_first_clause_and_points_to_the_log()
+    {
+        const string dump = "The message timed out in the backlog attempting to send because no connection became available (5000ms) - " +
+            "Last Connection Exception: SocketClosed on 127.0.0.1:33003/Interactive, Idle/RanToCompletion, last: EVAL, origin: ReadAllAsync, " +
+            "outstanding: 0, last-read: 0s ago, IOCP: (Busy=0,Free=1000,Min=1,Max=1000), WORKER: (Busy=0,Free=32767,Min=2,Max=32767), " +
+            "POOL: (Threads=4,QueuedItems=0,CompletedItems=401,Timers=17), v: 3.4.35.20751";
+        var log = new ListLogger();
+        var error = ErrorSanitizer.Sanitize(DaprErrors.StateSave("flaky", dump), log);
+        Assert.StartsWith("failed saving state in state store flaky: The message timed out in the backlog attempting to send because no connection became available (5000ms) (correlation id ", error.Message);
+        Assert.DoesNotContain("IOCP", error.Message);
+        Assert.Contains(dump, Assert.Single(log.Lines));
+    }
+
+    [Fact]
     public void An_unexpected_exception_answers_ERR_INTERNAL_without_its_text()
     {
         var log = new ListLogger();
