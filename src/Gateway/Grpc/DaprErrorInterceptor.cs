@@ -7,7 +7,8 @@ namespace ActorRuntime.Gateway.Grpc;
 
 /// <summary>
 /// Turns <see cref="DaprApiException"/> into the gRPC status daprd would send, through <see cref="ErrorSanitizer"/>, and
-/// any other failure into <c>Internal</c> with a correlation id (the detail goes to the log), for every kind of call.
+/// any other failure but an <see cref="RpcException"/> into <c>Internal</c> with a correlation id (the detail goes to
+/// the log), for every kind of call.
 /// </summary>
 internal sealed class DaprErrorInterceptor(ILoggerFactory loggers) : Interceptor
 {
@@ -56,10 +57,8 @@ internal sealed class DaprErrorInterceptor(ILoggerFactory loggers) : Interceptor
         {
             case DaprApiException dapr:
                 return ToRpc(ErrorSanitizer.Sanitize(dapr.Error, _logger));
-            case RpcException rpc:
-                if (!ErrorSanitizer.LooksInternal(rpc.Status.Detail)) return null;
-                var cleaned = ErrorSanitizer.Sanitize(new DaprError("", rpc.Status.Detail, 500, rpc.StatusCode), _logger);
-                return new RpcException(new Status(rpc.StatusCode, cleaned.Message), rpc.Trailers);
+            case RpcException:
+                return null; // a status made on purpose: the app's own answer to an invocation passes through as daprd's does
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return null;
             default:
