@@ -27,10 +27,24 @@ internal static class ClusterSecrets
         return mode switch
         {
             ClusterMode.Localhost => MachineLocal(Path.Combine(home, "cluster", "secret")),
-            ClusterMode.PostgreSql => Derived(ClusterConnectionStrings.Postgres(connectionString ?? ""), clusterId),
-            ClusterMode.Redis => Derived(ClusterConnectionStrings.RedisConfiguration(connectionString ?? ""), clusterId),
+            ClusterMode.PostgreSql => Derived(PostgresIdentity(connectionString ?? ""), clusterId),
+            ClusterMode.Redis => Derived(RedisIdentity(connectionString ?? ""), clusterId),
             _ => RandomNumberGenerator.GetBytes(32), // in-process: nobody else shares it
         };
+    }
+
+    // Only what names the store and proves access, so every accepted spelling of one connection string (libpq, URL,
+    // Npgsql; option order, extra tuning keys) gives the same secret.
+    private static string PostgresIdentity(string raw)
+    {
+        var b = new Npgsql.NpgsqlConnectionStringBuilder(ClusterConnectionStrings.Postgres(raw));
+        return string.Join('\n', b.Host, b.Port, b.Database, b.Username, b.Password);
+    }
+
+    private static string RedisIdentity(string raw)
+    {
+        var o = ClusterConnectionStrings.Redis(raw);
+        return string.Join('\n', string.Join(',', o.EndPoints.Select(e => e.ToString()).Order(StringComparer.Ordinal)), o.User, o.Password);
     }
 
     private static byte[] Derived(string connectionString, string clusterId) =>
@@ -49,7 +63,7 @@ internal static class ClusterSecrets
             else
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                var temp = $"{path}.{Environment.ProcessId}.tmp";
+                var temp = $"{path}.{Guid.NewGuid():N}.tmp";
                 var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
                 if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
                 using (var stream = new FileStream(temp, options))
