@@ -48,6 +48,12 @@ public sealed class GatewayOptions
     /// <summary>The host other gateways use to reach <see cref="InternalPort"/>.</summary>
     public string AdvertisedHost { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// The cluster secret behind the credential the internal port requires from other gateways and grains
+    /// (<c>Grains.Security.ClusterCredential</c>); null: one random secret for this process.
+    /// </summary>
+    public byte[]? ClusterSecret { get; set; }
+
     /// <summary><c>APP_API_TOKEN</c>: sent to the app as <c>dapr-api-token</c> on every call the gateway makes to it.</summary>
     public string? AppApiToken { get; set; }
 

@@ -34,13 +34,24 @@ public sealed class GatewayTestHost : IAsyncDisposable
     public GrpcChannel Grpc { get; }
     public Dapr.Client.Autogen.Grpc.v1.Dapr.DaprClient Dapr { get; }
     public IServiceProvider Services => _app.Services;
+    public TestServer Server => _app.GetTestServer();
 
-    public static async Task<GatewayTestHost> StartAsync(params ComponentDefinition[] components)
+    /// <summary>The port number the internal pipeline answers on; set it on a test request's connection to reach it.</summary>
+    public const int InternalPort = 1;
+
+    public static Task<GatewayTestHost> StartAsync(params ComponentDefinition[] components) => StartAsync(null, components);
+
+    public static Task<GatewayTestHost> StartAsync(Action<GatewayOptions>? configure, params ComponentDefinition[] components) =>
+        StartAsync(configure, null, components);
+
+    /// <summary><paramref name="logs"/>, when given, receives every log line of the host at every level.</summary>
+    public static async Task<GatewayTestHost> StartAsync(Action<GatewayOptions>? configure, ILoggerProvider? logs, params ComponentDefinition[] components)
     {
         var appId = "gw-" + Guid.NewGuid().ToString("N")[..8];
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(logs is null ? LogLevel.Warning : LogLevel.Trace);
+        if (logs is not null) builder.Logging.AddProvider(logs);
         builder.UseOrleans(silo => silo.AddActorRuntimeSilo(o =>
         {
             o.Cluster = ClusterMode.InProcess;
@@ -56,8 +67,9 @@ public sealed class GatewayTestHost : IAsyncDisposable
             o.HttpPort = 3500;
             o.GrpcPort = 50001;
             // The test server reports local port 0; any other number keeps requests off the internal pipeline.
-            o.InternalPort = 1;
+            o.InternalPort = InternalPort;
             o.AdvertisedHost = "127.0.0.1";
+            configure?.Invoke(o);
         });
         var app = builder.Build();
         app.UseActorRuntimeGateway();

@@ -10,6 +10,7 @@ internal static class ClusterFlags
         new("cluster", "localhost (machine-local, SQLite under ~/.actorrt), postgresql or redis (default localhost)"),
         new("connection-string", "postgresql: libpq (host=... user=... dbname=...), postgres:// URL or Npgsql form; redis: host:port, StackExchange.Redis configuration or redis:// URL"),
         new("cluster-id", "Orleans ClusterId (default actorrt)"),
+        new("cluster-secret-file", "A file holding the secret gateways and silos show each other's internal ports (also ACTORRT_CLUSTER_SECRET_FILE, ACTORRT_CLUSTER_SECRET; default: see the README)"),
     ];
 
     /// <summary>Configuration keys the flags map onto, so appsettings.json and environment variables say the same.</summary>

@@ -40,6 +40,7 @@ internal static class GatewayCommand
             throw new UsageException(problem);
         var clusterId = cl.Get("cluster-id") ?? "actorrt";
         var home = ActorRuntimeHome.Resolve();
+        run = run with { ClusterSecret = ClusterSecrets.Resolve(mode, connection, clusterId, home, cl.Get("cluster-secret-file")) };
         var resources = run.ResourcesPaths.Count > 0 ? run.ResourcesPaths : [EmbeddedDefaults.EnsureDefaultComponentsIn(home)];
         run = run with { ResourcesPaths = resources }; // Resiliency and Subscription files come from the same folders
         var components = ResourceLoader.LoadComponents(resources, run.AppId);

@@ -31,6 +31,8 @@ public static class RunFlags
         new("app-health-threshold", $"Failed probes before the app counts as unhealthy (default {Defaults.AppHealthThreshold})"),
         new("dapr-internal-grpc-port", "Port other gateways use to call this one (default: a free port)"),
         new("dapr-graceful-shutdown-seconds", $"Seconds a stop may drain requests and the app before cutting them short (default {Defaults.GracefulShutdownSeconds})"),
+        new("dapr-api-token-file", "A file holding the API token callers must send (instead of DAPR_API_TOKEN; also DAPR_API_TOKEN_FILE)"),
+        new("app-api-token-file", "A file holding the token sent to the app (instead of APP_API_TOKEN; also APP_API_TOKEN_FILE)"),
         new("run-file", "A multi-app run file (dapr.yaml) or its folder", false, "f"),
         new("help", "Show this help", true, "h"),
     ];

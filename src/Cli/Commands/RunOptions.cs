@@ -50,6 +50,11 @@ public sealed record RunOptions
     public string? RunFilePath { get; init; }
     /// <summary>Where this app's runtime logs go; null is the console.</summary>
     public Apps.LineWriter? RuntimeLog { get; init; }
+    /// <summary><c>--dapr-api-token-file</c> / <c>--app-api-token-file</c>: tokens read from files (see <c>SecretFiles</c>).</summary>
+    public string? DaprApiTokenFile { get; init; }
+    public string? AppApiTokenFile { get; init; }
+    /// <summary>The cluster secret behind the internal-port credential (see <c>ClusterSecrets</c>); null: a random one.</summary>
+    public byte[]? ClusterSecret { get; init; }
     public IReadOnlyList<string> Command { get; init; } = [];
     public string? WorkingDirectory { get; init; }
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();

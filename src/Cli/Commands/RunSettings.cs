@@ -41,6 +41,8 @@ internal static class RunSettings
         new(nameof(RunOptions.InternalPort), RunSettingKind.Port, "dapr-internal-grpc-port", "daprInternalGRPCPort"),
         new(nameof(RunOptions.AdvertisedAddress), RunSettingKind.Text, null, null),
         new(nameof(RunOptions.GracefulShutdownSeconds), RunSettingKind.Number, "dapr-graceful-shutdown-seconds", null),
+        new(nameof(RunOptions.DaprApiTokenFile), RunSettingKind.Text, "dapr-api-token-file", null),
+        new(nameof(RunOptions.AppApiTokenFile), RunSettingKind.Text, "app-api-token-file", null),
         new(nameof(RunOptions.AppLogDestination), RunSettingKind.Text, null, "appLogDestination"),
         new(nameof(RunOptions.DaprdLogDestination), RunSettingKind.Text, null, "daprdLogDestination"),
         new(nameof(RunOptions.Command), RunSettingKind.List, null, "command"),

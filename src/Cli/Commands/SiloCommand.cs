@@ -54,6 +54,7 @@ internal static class SiloCommand
         if (options.Cluster is ClusterMode.PostgreSql or ClusterMode.Redis &&
             ClusterConnectionStrings.Problem(options.Cluster == ClusterMode.PostgreSql, options.ConnectionString, "--connection-string") is { } problem)
             throw new UsageException(problem);
+        options.ClusterSecret ??= ClusterSecrets.Resolve(options.Cluster, options.ConnectionString, options.ClusterId, home, cl.Get("cluster-secret-file"));
 
         var catalog = new ComponentCatalog();
         builder.Services.AddComponentCatalog(catalog);
@@ -64,6 +65,7 @@ internal static class SiloCommand
             o.ConnectionString = options.ConnectionString;
             o.LocalMachineDatabase = options.LocalMachineDatabase;
             o.ClusterId = options.ClusterId;
+            o.ClusterSecret = options.ClusterSecret;
             o.ServiceId = options.ServiceId;
             o.SiloPort = options.SiloPort;
             o.GatewayPort = options.GatewayPort;

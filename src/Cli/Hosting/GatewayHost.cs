@@ -35,6 +35,8 @@ internal static class GatewayHost
         ComponentCatalog catalog, Dictionary<string, string> extended, Action<WebApplicationBuilder> connectCluster, bool connectComponents)
     {
         var internalPort = run.InternalPort ?? 0; // 0: bound by Kestrel, number read back once started
+        var apiToken = SecretFiles.Token("DAPR_API_TOKEN", run.DaprApiTokenFile, "dapr-api-token-file");
+        var appApiToken = SecretFiles.Token("APP_API_TOKEN", run.AppApiTokenFile, "app-api-token-file");
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "actorrt-gateway-" + run.AppId });
         // A gateway that connects no components fronts a cluster of its own silos (actorrt gateway): a cluster member.
         RuntimeLogging.Configure(builder.Logging, run.LogLevel, run.RuntimeLog, clusterMember: !connectComponents, json: run.LogAsJson, appId: run.AppId);
@@ -53,8 +55,9 @@ internal static class GatewayHost
             o.AppMaxConcurrency = run.AppMaxConcurrency;
             o.Namespace = Environment.GetEnvironmentVariable("NAMESPACE");
             o.ExtendedMetadata = extended;
-            o.ApiToken = Environment.GetEnvironmentVariable("DAPR_API_TOKEN");
-            o.AppApiToken = Environment.GetEnvironmentVariable("APP_API_TOKEN");
+            o.ApiToken = apiToken;
+            o.AppApiToken = appApiToken;
+            o.ClusterSecret = run.ClusterSecret;
             o.InternalPort = internalPort;
             o.AdvertisedHost = run.AdvertisedAddress ?? (run.ListenAddress is "localhost" or "" or "0.0.0.0" or "::" ? "127.0.0.1" : run.ListenAddress);
             o.AppHealthCheckEnabled = run.AppHealthCheck;

@@ -53,7 +53,8 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
                 throw new ComponentConfigurationException(config, null, "--config", "the configuration file does not exist");
         // The gateway reads Resiliency, HTTPEndpoint and Subscription files from the same folders the components came
         // from, so the default folder stands in for a missing --resources-path in both places.
-        apps = [.. apps.Select(a => a with { ResourcesPaths = ResourcePathsFor(a, home) })];
+        var secret = ClusterSecrets.Resolve(cluster, null, "actorrt", home);
+        apps = [.. apps.Select(a => a with { ResourcesPaths = ResourcePathsFor(a, home), ClusterSecret = secret })];
         // Load and validate every app's components before anything starts: a broken file stops us here.
         var components = apps.Select(a => ResourceLoader.LoadComponents(a.ResourcesPaths, a.AppId, appDirectory: a.WorkingDirectory)).ToList();
         var catalog = new ComponentCatalog();
@@ -73,6 +74,7 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
         {
             o.Cluster = cluster;
             o.LocalMachineDatabase = Path.Combine(home, "cluster", "membership.db");
+            o.ClusterSecret = secret;
             o.Components = [.. components.SelectMany(c => c).DistinctBy(d => d.InstanceId)];
             ObservabilityHosting.AddDashboard(silo, first.DashboardPort);
         }));

@@ -4,6 +4,7 @@ using Dapr.Client.Autogen.Grpc.v1;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using global::Grpc.Core;
+using global::Grpc.Core.Interceptors;
 using global::Grpc.Net.Client;
 using Microsoft.Extensions.Options;
 using ActorRuntime.Gateway.Invocation;
@@ -39,9 +40,11 @@ public sealed class GrpcAppChannel : IAppChannel, IDisposable
             MaxReceiveMessageSize = o.MaxRequestBodyMegabytes * 1024 * 1024,
             MaxSendMessageSize = o.MaxRequestBodyMegabytes * 1024 * 1024,
         });
-        _callback = new AppCallbackClient(_channel.CreateCallInvoker());
-        _limiter = new AppConcurrencyLimiter(o.AppMaxConcurrency);
         _appToken = o.AppApiToken;
+        // Every AppCallback call (invocations, health checks) carries APP_API_TOKEN, whoever makes it.
+        var invoker = _channel.CreateCallInvoker();
+        _callback = new AppCallbackClient(_appToken is null ? invoker : invoker.Intercept(WithAppToken));
+        _limiter = new AppConcurrencyLimiter(o.AppMaxConcurrency);
     }
 
     public Uri BaseAddress { get; }
@@ -108,6 +111,14 @@ public sealed class GrpcAppChannel : IAppChannel, IDisposable
             response.Headers.TryAddWithoutValidation(MessageHeader, Uri.EscapeDataString(e.Status.Detail));
             return response;
         }
+    }
+
+    private global::Grpc.Core.Metadata WithAppToken(global::Grpc.Core.Metadata metadata)
+    {
+        var given = metadata.Where(e => e.Key == InvocationHeaders.ApiToken).ToList();
+        foreach (var e in given) metadata.Remove(e);
+        metadata.Add(InvocationHeaders.ApiToken, _appToken!);
+        return metadata;
     }
 
     internal static HTTPExtension.Types.Verb VerbOf(HttpMethod method) => method.Method.ToUpperInvariant() switch

@@ -1,3 +1,4 @@
+using ActorRuntime.Gateway.Errors;
 using ActorRuntime.Gateway.PubSub;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -60,8 +61,9 @@ public partial class DaprGrpcService
         }
         catch (Errors.DaprApiException ex)
         {
-            // DaprErrorInterceptor shapes unary calls only; a stream's errors are shaped here the same way.
-            throw new RpcException(new Status(ex.Error.GrpcStatus, ex.Error.Message));
+            // Shaped here so the stream ends with Dapr's status; DaprErrorInterceptor would do the same.
+            var error = ErrorSanitizer.Sanitize(ex.Error, context.GetHttpContext().ErrorLogger());
+            throw new RpcException(new Status(error.GrpcStatus, error.Message));
         }
     }
 }

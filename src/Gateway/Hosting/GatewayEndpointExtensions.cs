@@ -21,7 +21,8 @@ namespace ActorRuntime.Gateway.Hosting;
 public static class GatewayEndpointExtensions
 {
     /// <summary>
-    /// Two pipelines. The internal port (calls from other gateways) gets trace context and the internal endpoints only.
+    /// Two pipelines. The internal port (calls from other gateways and grains) gets the cluster credential check, trace
+    /// context and the internal endpoints only.
     /// The API ports get, in stages: path clean-up, trace context, Dapr error shaping, the API token check, gRPC
     /// proxying and <c>dapr-app-id</c> header invocation, routing, then every building block's endpoints.
     /// </summary>
@@ -34,6 +35,7 @@ public static class GatewayEndpointExtensions
         // Read per request: an internal port bound as 0 gets its number once the server has started.
         app.MapWhen(http => http.Connection.LocalPort == endpoints.InternalPort, inner =>
         {
+            inner.UseMiddleware<ClusterCredentialMiddleware>();
             inner.UseMiddleware<TraceContextMiddleware>();
             inner.UseRouting();
             inner.UseEndpoints(e => e.MapInternalApi());

@@ -34,6 +34,9 @@ public static class GatewayServiceCollectionExtensions
         AddResources(services, options);
 
         services.TryAddSingleton(TimeProvider.System);
+        // A co-hosted silo may have registered the same credential already; either way both sides use one.
+        services.TryAddSingleton(options.ClusterSecret is { Length: > 0 } secret
+            ? new Grains.Security.ClusterCredential(secret) : Grains.Security.ClusterCredential.ProcessDefault);
         services.AddSingleton<RuntimeReadiness>();
         services.AddSingleton<Observability.GatewayMetrics>();
         services.AddSingleton<GatewayEndpoints>();

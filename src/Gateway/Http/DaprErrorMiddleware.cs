@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace ActorRuntime.Gateway.Http;
 
-/// <summary>First stage of the HTTP pipeline: any <see cref="DaprApiException"/> below becomes Dapr's error body.</summary>
+/// <summary>
+/// First stage of the HTTP pipeline: any <see cref="DaprApiException"/> below becomes Dapr's error body (through
+/// <see cref="ErrorSanitizer"/>), and any other exception a 500 <c>ERR_INTERNAL</c> with a correlation id.
+/// </summary>
 internal sealed class DaprErrorMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -23,6 +26,11 @@ internal sealed class DaprErrorMiddleware(RequestDelegate next)
                 ? new DaprError("ERR_MALFORMED_REQUEST", $"request body too large: {ex.Message}", 413, global::Grpc.Core.StatusCode.ResourceExhausted)
                 : DaprErrors.MalformedRequest(ex.Message);
             await context.Response.WriteDaprErrorAsync(error);
+        }
+        catch (Exception ex) when (!context.Response.HasStarted && !(ex is OperationCanceledException && context.RequestAborted.IsCancellationRequested))
+        {
+            // Nothing shaped this failure: answer without its text (which may carry internals) and log it.
+            await context.Response.WriteDaprErrorAsync(ErrorSanitizer.Unexpected(ex, context.ErrorLogger()));
         }
     }
 }

@@ -76,6 +76,7 @@ public static class InternalInvocationApi
     internal static Task WriteGatewayErrorAsync(HttpContext http, DaprError error)
     {
         http.Response.Headers[InvocationHeaders.GatewayError] = "1";
+        error = ErrorSanitizer.Sanitize(error, http.ErrorLogger());
         if (http.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true)
         {
             http.Response.StatusCode = 200;

@@ -14,7 +14,8 @@ namespace ActorRuntime.Gateway.Invocation;
 /// daprd's built-in service retries; resiliency policies wrap the whole thing.
 /// </summary>
 public sealed partial class ServiceInvoker(
-    AppInstanceResolver resolver, LocalAppInstance local, IOptions<GatewayOptions> options, ILogger<ServiceInvoker> logger) : IDisposable
+    AppInstanceResolver resolver, LocalAppInstance local, IOptions<GatewayOptions> options, Grains.Security.ClusterCredential credential,
+    ILogger<ServiceInvoker> logger) : IDisposable
 {
     private const int ConnectAttempts = 3;
     private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
@@ -46,6 +47,7 @@ public sealed partial class ServiceInvoker(
             }
             var request = createRequest(new Uri(instance.Address + InvocationHeaders.InternalInvokePrefix + Uri.EscapeDataString(target.AppId) + pathAndQuery));
             StampCaller(request, target, traceparent);
+            credential.Stamp(request); // the callee's internal port refuses calls without it
             try
             {
                 return await _peers.SendAsync(request, cancellationToken);

@@ -5,9 +5,12 @@ namespace ActorRuntime.Grains.Actors;
 /// <summary>
 /// How actor grains reach the app hosting an actor: an HTTP/2 call to the internal port of that app's gateway, which
 /// passes it to the app as Dapr would (<c>PUT /actors/{type}/{id}/method/...</c>, <c>DELETE /actors/{type}/{id}</c>).
+/// Each call carries the cluster's <see cref="Security.ClusterCredential"/>, which the internal port requires.
 /// </summary>
-public sealed class ActorAppClient : IDisposable
+public sealed class ActorAppClient(Security.ClusterCredential? credential = null) : IDisposable
 {
+    private readonly Security.ClusterCredential _credential = credential ?? Security.ClusterCredential.ProcessDefault;
+
     /// <summary>Path prefix of actor calls on a gateway's internal port.</summary>
     public const string InternalPrefix = "/_actorrt/actors/";
 
@@ -26,6 +29,7 @@ public sealed class ActorAppClient : IDisposable
         using var request = ActorHttpMessages.Request(method, uri, body, contentType, headers);
         request.Version = HttpVersion.Version20;
         request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        _credential.Stamp(request);
         using var response = await _http.SendAsync(request, cancellationToken);
         return await ActorHttpMessages.AnswerAsync(response, cancellationToken);
     }

@@ -7,10 +7,12 @@ namespace ActorRuntime.Grains.PubSub;
 /// <summary>
 /// How subscription grains hand an event to an app instance: straight to the gateway when it runs in this process
 /// (<see cref="Register"/>), else an HTTP/2 POST to its internal port at <see cref="InternalPrefix"/><c>{pubsub}/{topic}</c>,
-/// answered with the outcome's name.
+/// answered with the outcome's name, carrying the cluster's <see cref="Security.ClusterCredential"/>.
 /// </summary>
-public sealed class PubSubDeliveryClient : IDisposable
+public sealed class PubSubDeliveryClient(Security.ClusterCredential? credential = null) : IDisposable
 {
+    private readonly Security.ClusterCredential _credential = credential ?? Security.ClusterCredential.ProcessDefault;
+
     public const string InternalPrefix = "/_actorrt/pubsub/";
     /// <summary>Bulk deliveries: a JSON array of <c>{id, data (base64)}</c>, answered with a JSON array of outcome names.</summary>
     public const string InternalBulkPrefix = "/_actorrt/pubsub-bulk/";
@@ -40,6 +42,7 @@ public sealed class PubSubDeliveryClient : IDisposable
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         request.Headers.TryAddWithoutValidation(InstanceHeader, to.InstanceId);
+        _credential.Stamp(request);
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw new HttpRequestException($"instance {to.InstanceId} answered {(int)response.StatusCode}");
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);

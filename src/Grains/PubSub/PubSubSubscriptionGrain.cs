@@ -8,10 +8,8 @@ namespace ActorRuntime.Grains.PubSub;
 /// and the app); it reads the leases through an immutable snapshot the grain replaces on each renewal.</summary>
 [Orleans.Placement.PreferLocalPlacement] // beside the first gateway that subscribes: that silo has the component loaded
 [CollectionAgeLimit(Minutes = 2)]
-public sealed class PubSubSubscriptionGrain(ComponentCatalog components, ILogger<PubSubSubscriptionGrain> logger) : Grain, IPubSubSubscriptionGrain, IDisposable
+public sealed class PubSubSubscriptionGrain(ComponentCatalog components, PubSubDeliveryClient client, ILogger<PubSubSubscriptionGrain> logger) : Grain, IPubSubSubscriptionGrain, IDisposable
 {
-    private static readonly PubSubDeliveryClient Client = new();
-
     private readonly Dictionary<string, (SubscriberLease Lease, DateTime ExpiresAt)> _leases = new(StringComparer.Ordinal);
     private volatile IReadOnlyList<(SubscriberLease Lease, DateTime ExpiresAt)> _snapshot = [];
     private readonly CancellationTokenSource _stop = new();
@@ -24,7 +22,7 @@ public sealed class PubSubSubscriptionGrain(ComponentCatalog components, ILogger
         if (_pump is null)
         {
             var (instanceId, group, topic) = PubSubGrainKeys.SplitSubscription(this.GetPrimaryKeyString());
-            var pump = new SubscriptionPump(components.GetPubSub(instanceId), instanceId, topic, group, LiveLeases, Client, logger,
+            var pump = new SubscriptionPump(components.GetPubSub(instanceId), instanceId, topic, group, LiveLeases, client, logger,
                 lease.BulkMaxMessages, lease.BulkMaxAwait);
             _pump = Task.Run(() => pump.RunAsync(_stop.Token));
         }

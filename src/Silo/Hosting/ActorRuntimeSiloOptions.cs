@@ -61,6 +61,13 @@ public sealed class ActorRuntimeSiloOptions : IValidatableObject
     public string? LocalMachineDatabase { get; set; }
 
     public string ClusterId { get; set; } = "actorrt";
+
+    /// <summary>
+    /// The cluster secret behind the credential gateways and silos show each other's internal ports (see
+    /// <c>Grains.Security.ClusterCredential</c>); null: one random secret for this process. <c>actorrt</c> resolves it
+    /// itself (<c>ACTORRT_CLUSTER_SECRET</c>, <c>--cluster-secret-file</c>, ...; see the CLI's <c>ClusterSecrets</c>).
+    /// </summary>
+    public byte[]? ClusterSecret { get; set; }
     public string ServiceId { get; set; } = "actorrt";
 
     /// <summary>Silo-to-silo port; 0 picks a free one.</summary>

@@ -49,7 +49,11 @@ public static class SiloBuilderExtensions
         silo.AddActivityPropagation(); // grain calls join the caller's trace (spans only when a tracer listens)
         silo.Services.AddComponentCatalog();
         silo.Services.TryAddSingleton(TimeProvider.System);
+        // Grains calling gateways' internal ports prove membership with the cluster credential (see ClusterCredential).
+        silo.Services.TryAddSingleton(options.ClusterSecret is { Length: > 0 } secret
+            ? new Grains.Security.ClusterCredential(secret) : Grains.Security.ClusterCredential.ProcessDefault);
         silo.Services.TryAddSingleton<Grains.Actors.ActorAppClient>(); // actor grains calling their hosting apps
+        silo.Services.TryAddSingleton<Grains.PubSub.PubSubDeliveryClient>(); // subscription grains delivering events
         silo.Services.TryAddSingleton<Grains.State.StateKeyWatches>(); // routes store change feeds to active key grains
         silo.Services.Configure<GrainCollectionOptions>(o => o.CollectionQuantum = TimeSpan.FromSeconds(30));
         ConfigureGrainStorage(silo, options, ConfigureComponents(silo, options));

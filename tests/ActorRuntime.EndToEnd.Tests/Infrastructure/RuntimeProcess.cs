@@ -31,12 +31,13 @@ public sealed class RuntimeProcess : IAsyncDisposable
         AppId = appId;
         HttpPort = httpPort;
         GrpcPort = grpcPort;
-        _http = new(() => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
+        // Every error the tests provoke through these clients is scanned for runtime internals (ErrorBodyScanner).
+        _http = new(() => new HttpClient(new ErrorBodyScanner(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30) }))
         {
             BaseAddress = HttpEndpoint,
             Timeout = TimeSpan.FromSeconds(30),
         });
-        _grpcChannel = new(() => GrpcChannel.ForAddress(GrpcEndpoint));
+        _grpcChannel = new(() => GrpcChannel.ForAddress(GrpcEndpoint, new GrpcChannelOptions { HttpHandler = new ErrorBodyScanner(new SocketsHttpHandler()) }));
     }
 
     public RuntimeSandbox Sandbox { get; }

@@ -1,0 +1,21 @@
+using ActorRuntime.Gateway.Errors;
+using ActorRuntime.Grains.Security;
+using Microsoft.AspNetCore.Http;
+
+namespace ActorRuntime.Gateway.Http;
+
+/// <summary>
+/// First stage of the internal port: only gateways and silos of this cluster may call it, so that no port serves a
+/// request the public port would refuse. A request without the cluster's credential is refused (401, or gRPC
+/// <c>Unauthenticated</c>) before anything reads it; the credential is removed so it never reaches the app.
+/// </summary>
+internal sealed class ClusterCredentialMiddleware(RequestDelegate next, ClusterCredential credential)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var given = context.Request.Headers[ClusterCredential.HeaderName].ToString();
+        if (!credential.Accepts(given)) return ApiTokenMiddleware.RefuseAsync(context, "missing or invalid cluster credential");
+        context.Request.Headers.Remove(ClusterCredential.HeaderName);
+        return next(context);
+    }
+}
