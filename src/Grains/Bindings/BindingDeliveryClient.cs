@@ -9,10 +9,12 @@ namespace ActorRuntime.Grains.Bindings;
 /// <summary>
 /// How binding grains hand an input event to an app instance: straight to the gateway when it runs in this process
 /// (<see cref="Register"/>), else an HTTP/2 POST to its internal port at <see cref="InternalPrefix"/><c>{binding}</c>
-/// with the event as JSON (<see cref="Wire"/>), answered 200 once the app acknowledged it.
+/// with the event as JSON (<see cref="Wire"/>), answered 200 once the app acknowledged it, carrying the cluster's
+/// <see cref="Security.ClusterCredential"/> (the internal port refuses a call without it).
 /// </summary>
-public sealed class BindingDeliveryClient : IDisposable
+public sealed class BindingDeliveryClient(Security.ClusterCredential? credential = null) : IDisposable
 {
+    private readonly Security.ClusterCredential _credential = credential ?? Security.ClusterCredential.ProcessDefault;
     public const string InternalPrefix = "/_actorrt/bindings/";
 
     private static readonly ConcurrentDictionary<string, IBindingDeliveryChannel> Local = new(StringComparer.Ordinal);
@@ -35,6 +37,7 @@ public sealed class BindingDeliveryClient : IDisposable
             Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new Wire(ev.Data.ToArray(), new Dictionary<string, string>(ev.Metadata)))),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        _credential.Stamp(request);
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return response.StatusCode switch
         {

@@ -15,7 +15,7 @@ namespace ActorRuntime.Grains.Bindings;
 /// <see cref="MissedTickGrace"/> is fired once, late; older missed ticks are dropped, as a cron daemon that was down would.
 /// </summary>
 [CollectionAgeLimit(Minutes = 5)]
-public sealed partial class CronBindingGrain(ILogger<CronBindingGrain> logger) : Grain, ICronBindingGrain
+public sealed partial class CronBindingGrain(BindingDeliveryClient client, ILogger<CronBindingGrain> logger) : Grain, ICronBindingGrain
 {
     public const string HeartbeatReminder = "cron-heartbeat";
     public static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromMinutes(1);
@@ -24,7 +24,6 @@ public sealed partial class CronBindingGrain(ILogger<CronBindingGrain> logger) :
     private static readonly TimeSpan Abandoned = TimeSpan.FromMinutes(10);
     // Timers further out are re-armed on the way (grain timers take at most ~49 days, and clocks drift).
     private static readonly TimeSpan MaxTimerDue = TimeSpan.FromHours(1);
-    private static readonly BindingDeliveryClient Client = new();
 
     private readonly Dictionary<string, (CronLease Lease, DateTime ExpiresAt)> _leases = new(StringComparer.Ordinal);
     private readonly GrainState<CronBindingState> _state = new(new CronBindingState());
@@ -157,7 +156,7 @@ public sealed partial class CronBindingGrain(ILogger<CronBindingGrain> logger) :
         {
             try
             {
-                if (!await Client.DeliverAsync(lease.InstanceId, lease.Address, lease.BindingName, ev, CancellationToken.None))
+                if (!await client.DeliverAsync(lease.InstanceId, lease.Address, lease.BindingName, ev, CancellationToken.None))
                     LogAppFailed(lease.BindingName, tick, lease.InstanceId);
                 return;
             }

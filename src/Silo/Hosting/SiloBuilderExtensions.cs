@@ -54,6 +54,7 @@ public static class SiloBuilderExtensions
             ? new Grains.Security.ClusterCredential(secret) : Grains.Security.ClusterCredential.ProcessDefault);
         silo.Services.TryAddSingleton<Grains.Actors.ActorAppClient>(); // actor grains calling their hosting apps
         silo.Services.TryAddSingleton<Grains.PubSub.PubSubDeliveryClient>(); // subscription grains delivering events
+        silo.Services.TryAddSingleton<Grains.Bindings.BindingDeliveryClient>(); // cron grains delivering ticks
         silo.Services.TryAddSingleton<Grains.State.StateKeyWatches>(); // routes store change feeds to active key grains
         silo.Services.Configure<GrainCollectionOptions>(o => o.CollectionQuantum = TimeSpan.FromSeconds(30));
         ConfigureGrainStorage(silo, options, ConfigureComponents(silo, options));
