@@ -6,12 +6,12 @@ namespace ActorRuntime.Grains.Actors;
 /// How actor grains reach the app hosting an actor: an HTTP/2 call to the internal port of that app's gateway, which
 /// passes it to the app as Dapr would (<c>PUT /actors/{type}/{id}/method/...</c>, <c>DELETE /actors/{type}/{id}</c>).
 /// </summary>
-public sealed class ActorAppClient : IDisposable
+public sealed class ActorAppClient(Security.PeerTls? peer = null) : IDisposable
 {
     /// <summary>Path prefix of actor calls on a gateway's internal port.</summary>
     public const string InternalPrefix = "/_actorrt/actors/";
 
-    private readonly HttpMessageInvoker _http = new(Components.Http.RuntimeHttp.CreateHandler());
+    private readonly HttpMessageInvoker _http = new(Components.Http.RuntimeHttp.CreatePeerHandler(peer));
 
     public Task<ActorAnswer> SendAsync(Directory.AppInstance host, HttpMethod method, string actorType, string actorId, string path,
         byte[]? body, string? contentType, IEnumerable<KeyValuePair<string, string>> headers, CancellationToken cancellationToken) =>

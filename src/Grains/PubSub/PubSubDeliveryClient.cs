@@ -9,14 +9,14 @@ namespace ActorRuntime.Grains.PubSub;
 /// (<see cref="Register"/>), else an HTTP/2 POST to its internal port at <see cref="InternalPrefix"/><c>{pubsub}/{topic}</c>,
 /// answered with the outcome's name.
 /// </summary>
-public sealed class PubSubDeliveryClient : IDisposable
+public sealed class PubSubDeliveryClient(Security.PeerTls? peer = null) : IDisposable
 {
     public const string InternalPrefix = "/_actorrt/pubsub/";
     /// <summary>Names the subscriber on the target gateway: its app, or one of its streaming subscriptions.</summary>
     public const string InstanceHeader = "x-actorrt-pubsub-instance";
 
     private static readonly ConcurrentDictionary<string, IPubSubDeliveryChannel> Local = new(StringComparer.Ordinal);
-    private readonly HttpMessageInvoker _http = new(Components.Http.RuntimeHttp.CreateHandler());
+    private readonly HttpMessageInvoker _http = new(Components.Http.RuntimeHttp.CreatePeerHandler(peer));
 
     public static void Register(string instanceId, IPubSubDeliveryChannel channel) => Local[instanceId] = channel;
 

@@ -10,7 +10,7 @@ namespace ActorRuntime.Grains.PubSub;
 [CollectionAgeLimit(Minutes = 2)]
 public sealed class PubSubSubscriptionGrain(ComponentCatalog components, ILogger<PubSubSubscriptionGrain> logger) : Grain, IPubSubSubscriptionGrain, IDisposable
 {
-    private static readonly PubSubDeliveryClient Client = new();
+    private static readonly PubSubDeliveryClient Client = new(); // without mTLS; with it the silo registers one that presents its certificate
 
     private readonly Dictionary<string, (SubscriberLease Lease, DateTime ExpiresAt)> _leases = new(StringComparer.Ordinal);
     private volatile IReadOnlyList<(SubscriberLease Lease, DateTime ExpiresAt)> _snapshot = [];
@@ -24,7 +24,7 @@ public sealed class PubSubSubscriptionGrain(ComponentCatalog components, ILogger
         if (_pump is null)
         {
             var (instanceId, group, topic) = PubSubGrainKeys.SplitSubscription(this.GetPrimaryKeyString());
-            var pump = new SubscriptionPump(components.GetPubSub(instanceId), instanceId, topic, group, LiveLeases, Client, logger);
+            var pump = new SubscriptionPump(components.GetPubSub(instanceId), instanceId, topic, group, LiveLeases, Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService<PubSubDeliveryClient>(ServiceProvider) ?? Client, logger);
             _pump = Task.Run(() => pump.RunAsync(_stop.Token));
         }
         return Task.CompletedTask;

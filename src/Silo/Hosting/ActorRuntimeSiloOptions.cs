@@ -121,6 +121,9 @@ public sealed class ActorRuntimeSiloOptions : IValidatableObject
     /// <summary>Folders of component files to load when <see cref="Components"/> is not given.</summary>
     public IReadOnlyList<string>? ResourcesPaths { get; set; }
 
+    /// <summary>mTLS on the silo and client ports and on grains' calls to gateways; null: plaintext.</summary>
+    public Security.MtlsRuntime? Mtls { get; set; }
+
     /// <summary>The reminder store in effect (<see cref="Reminders"/>, or the cluster's default).</summary>
     public ReminderStorageKind EffectiveReminders => Reminders ?? Cluster switch
     {

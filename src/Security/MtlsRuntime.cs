@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace ActorRuntime.Security;
+
+/// <summary>
+/// One process's mTLS state: the trust bundle, re-read when the CA folder's bundle changes (so a root rotation reaches
+/// a running process without a restart), and one renewing <see cref="WorkloadCertificate"/> per identity the process
+/// speaks as (a silo, each gateway of <c>actorrt run</c>).
+/// </summary>
+/// <remarks>
+/// How processes get certificates: every process that has the CA's issuer key (the shared home folder, or the same
+/// <c>--issuer-*</c> files) issues its own. No certificate travels over the network, and no join token has to be
+/// handed out; the cost is that the issuer key must be on every machine that runs a silo or a gateway.
+/// </remarks>
+public sealed class MtlsRuntime : IDisposable
+{
+    private static readonly TimeSpan BundleCheckInterval = TimeSpan.FromSeconds(1);
+    private readonly ConcurrentDictionary<SpiffeId, WorkloadCertificate> _identities = new();
+    private readonly TimeProvider _time;
+    private readonly Lock _reload = new();
+    private volatile CertificateAuthority _ca;
+    private DateTime _bundleWritten;
+    private long _nextCheck;
+
+    public MtlsRuntime(MtlsSettings settings, TimeProvider? time = null)
+    {
+        Settings = settings;
+        Files = new CaFiles(settings.CaFolder ?? throw new ArgumentException("CaFolder is required", nameof(settings)));
+        _time = time ?? TimeProvider.System;
+        _ca = LoadWithRetry();
+        _bundleWritten = File.GetLastWriteTimeUtc(Files.TrustBundle);
+    }
+
+    public MtlsSettings Settings { get; }
+    public CaFiles Files { get; }
+    public string TrustDomain => _ca.TrustDomain;
+
+    /// <summary>The trust bundle as of now (re-read at most once a second when the file changed).</summary>
+    public TrustBundle Bundle
+    {
+        get
+        {
+            RefreshIfChanged();
+            return _ca.Bundle;
+        }
+    }
+
+    /// <summary>The issuing CA as of now (a rotation writes a new issuer; the next renewal uses it).</summary>
+    internal CertificateAuthority Authority
+    {
+        get
+        {
+            RefreshIfChanged();
+            return _ca;
+        }
+    }
+
+    public SpiffeId SiloId => SpiffeId.ForSilo(TrustDomain);
+
+    public SpiffeId AppId(string? ns, string appId) => SpiffeId.ForApp(TrustDomain, ns, appId);
+
+    /// <summary>The renewing certificate this process presents as <paramref name="id"/>.</summary>
+    public WorkloadCertificate IdentityFor(SpiffeId id) => _identities.GetOrAdd(id, i => new WorkloadCertificate(this, i, _time));
+
+    /// <summary>The peer's verified identity, or null: not from a root in the bundle, expired, or not in our trust domain.</summary>
+    public SpiffeId? Verify(X509Certificate? presented, X509Chain? sentChain = null) => Bundle.Verify(presented, sentChain);
+
+    private void RefreshIfChanged()
+    {
+        var now = Environment.TickCount64;
+        if (now < Interlocked.Read(ref _nextCheck)) return;
+        lock (_reload)
+        {
+            if (now < _nextCheck) return;
+            _nextCheck = now + (long)BundleCheckInterval.TotalMilliseconds;
+            var written = Max(File.GetLastWriteTimeUtc(Files.TrustBundle), File.GetLastWriteTimeUtc(Files.IssuerCert));
+            if (written == _bundleWritten) return;
+            try
+            {
+                _ca = LoadWithRetry();
+                _bundleWritten = written;
+            }
+            catch (Exception e) when (e is IOException or CryptographicException)
+            {
+                // A half-written rotation: keep the bundle we have and look again at the next check.
+            }
+        }
+    }
+
+    private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
+
+    /// <summary>A rotation writes several files; a load that lands between two of them sees a key that fits no certificate.</summary>
+    private CertificateAuthority LoadWithRetry()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return CertificateAuthority.Load(Files);
+            }
+            catch (Exception e) when (e is CryptographicException or IOException && e is not FileNotFoundException && attempt < 5)
+            {
+                Thread.Sleep(50 * attempt);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var identity in _identities.Values) identity.Dispose();
+        _identities.Clear();
+    }
+}
