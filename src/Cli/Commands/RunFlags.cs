@@ -25,6 +25,8 @@ public static class RunFlags
         new("dapr-internal-grpc-port", "Port other gateways use to call this one (default: a free port)"),
         new("dapr-graceful-shutdown-seconds", "Seconds a stop may drain requests and the app before cutting them short (default 5)"),
         new("run-file", "A multi-app run file (dapr.yaml) or its folder", false, "f"),
+        new("enable-mtls", "Mutual TLS between runtime processes (--enable-mtls=false turns it off; default: on for run, on for gateway when a CA exists)", true),
+        new("ca-path", "The certificate authority folder (default ~/.actorrt/ca, see 'actorrt ca init')"),
         new("help", "Show this help", true, "h"),
     ];
 

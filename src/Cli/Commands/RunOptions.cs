@@ -36,6 +36,8 @@ public sealed record RunOptions
     /// <summary>Where this app's runtime logs go; null is the console.</summary>
     public Apps.LineWriter? RuntimeLog { get; init; }
     public IReadOnlyList<string> Command { get; init; } = [];
+    /// <summary>This process's mTLS state (CA, trust bundle, certificates); null runs the internal links in plaintext.</summary>
+    public Security.MtlsRuntime? Mtls { get; init; }
     public string? WorkingDirectory { get; init; }
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }

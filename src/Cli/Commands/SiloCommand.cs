@@ -15,6 +15,7 @@ internal static class SiloCommand
     private static readonly IReadOnlyList<FlagSpec> Flags =
     [
         .. ClusterFlags.All,
+        .. MtlsFlags.All,
         new("silo-port", "Silo-to-silo port (default 11111; 0 picks a free one)"),
         new("gateway-port", "Port for gateways, the cluster clients (default 30000; 0 picks a free one)"),
         new("advertised-address", "IP address other silos use to reach this one (default 127.0.0.1)"),
@@ -49,6 +50,7 @@ internal static class SiloCommand
             ClusterConnectionStrings.Problem(options.Cluster == ClusterMode.PostgreSql, options.ConnectionString, "--connection-string") is { } problem)
             throw new UsageException(problem);
 
+        var mtls = MtlsFlags.Resolve(cl, cl.Get("config"), home, createCa: false);
         var catalog = new ComponentCatalog();
         builder.Services.AddComponentCatalog(catalog);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -69,9 +71,10 @@ internal static class SiloCommand
             o.RemindersDatabase = options.RemindersDatabase;
             o.MinimumReminderPeriod = options.MinimumReminderPeriod;
             o.Components = definitions;
+            o.Mtls = mtls;
         }));
         using var host = builder.Build();
-        Console.WriteLine($"ℹ️  Silo joining the {options.Cluster.ToString().ToLowerInvariant()} cluster '{options.ClusterId}' with {definitions.Count} component(s)");
+        Console.WriteLine($"ℹ️  Silo joining the {options.Cluster.ToString().ToLowerInvariant()} cluster '{options.ClusterId}' with {definitions.Count} component(s){(mtls is null ? "" : $", mTLS on (trust domain {mtls.TrustDomain})")}");
         await host.RunAsync();
         await catalog.DisposeAsync();
         return 0;

@@ -70,6 +70,7 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
             o.Cluster = cluster;
             o.LocalMachineDatabase = Path.Combine(home, "cluster", "membership.db");
             o.Components = [.. components.SelectMany(c => c).DistinctBy(d => d.InstanceId)];
+            o.Mtls = apps[0].Mtls;
         }));
         var siloHost = builder.Build();
         var runtime = new StandaloneRuntime(siloHost, apps, components, catalog);

@@ -14,11 +14,12 @@ namespace ActorRuntime.Gateway.Invocation;
 /// daprd's built-in service retries; resiliency policies wrap the whole thing.
 /// </summary>
 public sealed partial class ServiceInvoker(
-    AppInstanceResolver resolver, LocalAppInstance local, IOptions<GatewayOptions> options, ILogger<ServiceInvoker> logger) : IDisposable
+    AppInstanceResolver resolver, LocalAppInstance local, IOptions<GatewayOptions> options, ILogger<ServiceInvoker> logger,
+    Security.PeerTls? mtls = null) : IDisposable
 {
     private const int ConnectAttempts = 3;
     private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
-    private readonly HttpMessageInvoker _peers = new(HttpAppChannel.CreateHandler());
+    private readonly HttpMessageInvoker _peers = new(Components.Http.RuntimeHttp.CreatePeerHandler(mtls)); // presents our workload certificate with mTLS on
     private readonly GatewayOptions _options = options.Value;
 
     /// <summary>
