@@ -28,8 +28,9 @@ public static class GatewayMtlsExtensions
     public static IClientBuilder UseActorRuntimeMtls(this IClientBuilder client, PeerTls peer) =>
         client.UseTls(o =>
         {
-            o.LocalCertificate = null;
             o.LocalClientCertificateSelector = (_, _, _, _, _) => peer.Identity.Current;
+            // Orleans checks a certificate is there when it builds its TLS middleware; the selectors override it per handshake.
+            o.LocalCertificate = peer.Identity.Current;
             o.LocalServerCertificateSelector = (_, _) => peer.Identity.Current;
             o.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
             o.RemoteCertificateValidation = (certificate, chain, _) => peer.Runtime.Verify(certificate, chain) is not null;

@@ -24,6 +24,8 @@ public static class SiloMtlsExtensions
 
     internal static void Configure(TlsOptions o, PeerTls peer)
     {
+        // Orleans checks a certificate is there when it builds its TLS middleware; the selectors override it per handshake.
+        o.LocalCertificate = peer.Identity.Current;
         o.LocalServerCertificateSelector = (_, _) => peer.Identity.Current;
         o.LocalClientCertificateSelector = (_, _, _, _, _) => peer.Identity.Current;
         o.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
