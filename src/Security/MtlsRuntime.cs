@@ -79,15 +79,18 @@ public sealed class MtlsRuntime : IDisposable
             if (written == _bundleWritten) return;
             try
             {
-                _ca = LoadWithRetry();
+                _ca = CertificateAuthority.Load(Files); // no waiting here: this runs on a request's path
                 _bundleWritten = written;
             }
-            catch (Exception e) when (e is IOException or CryptographicException)
+            catch (Exception e) when (IsHalfWritten(e))
             {
                 // A half-written rotation: keep the bundle we have and look again at the next check.
             }
         }
     }
+
+    /// <summary>A key that fits no certificate (ArgumentException), a truncated PEM, a file being replaced.</summary>
+    private static bool IsHalfWritten(Exception e) => e is IOException or CryptographicException or ArgumentException;
 
     private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
 
@@ -100,7 +103,7 @@ public sealed class MtlsRuntime : IDisposable
             {
                 return CertificateAuthority.Load(Files);
             }
-            catch (Exception e) when (e is CryptographicException or IOException && e is not FileNotFoundException && attempt < 5)
+            catch (Exception e) when (IsHalfWritten(e) && e is not FileNotFoundException && attempt < 5)
             {
                 Thread.Sleep(50 * attempt);
             }

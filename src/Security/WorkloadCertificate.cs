@@ -43,7 +43,7 @@ public sealed class WorkloadCertificate : IDisposable
             Renewals++;
             next = NextRenewal();
         }
-        catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException)
+        catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or ArgumentException)
         {
             // The CA folder is mid-rotation or unreadable: the current certificate is still valid, try again shortly.
         }
