@@ -11,7 +11,8 @@ try
         "actors" => await ActorsScenario.RunAsync(options),
         "pubsub" => await PubSubScenario.RunAsync(options),
         "bindings" => await BindingsScenario.RunAsync(options),
-        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state, cluster, invoke, actors, pubsub, bindings)"),
+        "mtls" => await MtlsScenario.RunAsync(options),
+        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state, cluster, invoke, actors, pubsub, bindings, mtls)"),
     };
 }
 catch (HelpRequested)

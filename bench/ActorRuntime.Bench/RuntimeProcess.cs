@@ -88,6 +88,7 @@ internal sealed class RuntimeProcess : IAsyncDisposable
             psi.ArgumentList.Add("--app-port");
             psi.ArgumentList.Add($"{appPort}");
         }
+        foreach (var a in start.ExtraArgs) psi.ArgumentList.Add(a);
         psi.Environment["ACTORRT_HOME"] = home;
         if (start.InProcessCluster) psi.Environment["ACTORRT_CLUSTER"] = "inprocess";
         else psi.Environment.Remove("ACTORRT_CLUSTER");
@@ -222,4 +223,6 @@ internal sealed record RuntimeStart(string AppId, string ResourcesDir, string Lo
     /// <summary>ACTORRT_CLUSTER=inprocess (a cluster of one); false = the machine-local cluster of the home.</summary>
     public bool InProcessCluster { get; init; } = true;
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    /// <summary>More <c>actorrt run</c> flags (e.g. <c>--enable-mtls=false</c>).</summary>
+    public IReadOnlyList<string> ExtraArgs { get; init; } = [];
 }
