@@ -72,6 +72,7 @@ internal static class SiloCommand
             o.MinimumReminderPeriod = options.MinimumReminderPeriod;
             o.Components = definitions;
             o.Mtls = mtls;
+            o.EnableMtls = mtls is not null;
         }));
         using var host = builder.Build();
         Console.WriteLine($"ℹ️  Silo joining the {options.Cluster.ToString().ToLowerInvariant()} cluster '{options.ClusterId}' with {definitions.Count} component(s){(mtls is null ? "" : $", mTLS on (trust domain {mtls.TrustDomain})")}");

@@ -71,6 +71,7 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
             o.LocalMachineDatabase = Path.Combine(home, "cluster", "membership.db");
             o.Components = [.. components.SelectMany(c => c).DistinctBy(d => d.InstanceId)];
             o.Mtls = apps[0].Mtls;
+            o.EnableMtls = apps[0].Mtls is not null;
         }));
         var siloHost = builder.Build();
         var runtime = new StandaloneRuntime(siloHost, apps, components, catalog);

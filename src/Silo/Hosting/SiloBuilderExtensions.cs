@@ -46,7 +46,7 @@ public static class SiloBuilderExtensions
                 ConfigureNetwork(silo, options);
                 break;
         }
-        if (options.Mtls is { } mtls) silo.UseActorRuntimeMtls(mtls);
+        if ((options.Mtls ?? SiloMtlsExtensions.FromHome(options)) is { } mtls) silo.UseActorRuntimeMtls(mtls);
         silo.Services.AddComponentCatalog();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<Grains.Actors.ActorAppClient>(); // actor grains calling their hosting apps

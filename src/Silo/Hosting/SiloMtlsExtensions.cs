@@ -22,6 +22,31 @@ public static class SiloMtlsExtensions
         return silo;
     }
 
+    /// <summary>
+    /// For an Orleans client of your own (not an <c>actorrt gateway</c>) calling into a cluster of <c>actorrt</c> processes:
+    /// when the home folder has a CA, the client presents a certificate for <paramref name="appId"/> and checks the silos'.
+    /// </summary>
+    public static IClientBuilder UseActorRuntimeMtlsIfConfigured(this IClientBuilder client, string appId, bool? enable = null)
+    {
+        if (FromHome(new ActorRuntimeSiloOptions { EnableMtls = enable }) is not { } mtls) return client;
+        var peer = new PeerTls(mtls, mtls.IdentityFor(mtls.AppId(Environment.GetEnvironmentVariable("NAMESPACE"), appId)));
+        client.Services.AddSingleton(mtls);
+        return client.UseTls(o => Configure(o, peer));
+    }
+
+    /// <summary>The home folder's CA when mTLS is not turned off and there is one (see <see cref="ActorRuntimeSiloOptions.EnableMtls"/>).</summary>
+    internal static MtlsRuntime? FromHome(ActorRuntimeSiloOptions options)
+    {
+        if (options.EnableMtls == false || options.Cluster == ClusterMode.InProcess) return null;
+        var files = CaFiles.InHome(Components.Loading.ActorRuntimeHome.Resolve());
+        if (!files.Exists)
+        {
+            if (options.EnableMtls == true) throw new InvalidOperationException($"mTLS is on but there is no certificate authority in {files.Folder} (run 'actorrt ca init')");
+            return null;
+        }
+        return new MtlsRuntime(new MtlsSettings { Enabled = true, CaFolder = files.Folder });
+    }
+
     internal static void Configure(TlsOptions o, PeerTls peer)
     {
         // Orleans checks a certificate is there when it builds its TLS middleware; the selectors override it per handshake.
