@@ -67,6 +67,25 @@ public sealed class MtlsRuntime : IDisposable
     /// <summary>The peer's verified identity, or null: not from a root in the bundle, expired, or not in our trust domain.</summary>
     public SpiffeId? Verify(X509Certificate? presented, X509Chain? sentChain = null) => Bundle.Verify(presented, sentChain);
 
+    /// <summary>
+    /// The identity of a connection's peer certificate for access control: verified against today's bundle as of the
+    /// middle of the certificate's life (the handshake already checked expiry; a long-lived connection keeps its
+    /// identity, a root dropped from the bundle loses it). Cached per certificate object and bundle, because building
+    /// a chain costs far more than the request it guards and a connection presents one certificate object.
+    /// </summary>
+    public SpiffeId? IdentityOfConnection(X509Certificate2 certificate)
+    {
+        var bundle = Bundle;
+        if (_connectionIdentities.TryGetValue(certificate, out var cached) && ReferenceEquals(cached.Bundle, bundle)) return cached.Id;
+        var id = bundle.Verify(certificate, null, certificate.NotBefore + (certificate.NotAfter - certificate.NotBefore) / 2);
+        _connectionIdentities.AddOrUpdate(certificate, new VerifiedIdentity(bundle, id));
+        return id;
+    }
+
+    private sealed record VerifiedIdentity(TrustBundle Bundle, SpiffeId? Id);
+
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<X509Certificate2, VerifiedIdentity> _connectionIdentities = new();
+
     private void RefreshIfChanged()
     {
         var now = Environment.TickCount64;

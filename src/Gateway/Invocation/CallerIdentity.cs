@@ -18,12 +18,8 @@ public sealed record CallerIdentity(string AppId, string? Namespace, string? Tru
         if (http.RequestServices.GetService<PeerTls>() is not { } mtls)
             return new(headers[InvocationHeaders.CallerAppId].ToString(),
                 headers[InvocationHeaders.CallerNamespace].ToString() is { Length: > 0 } ns ? ns : null, null);
-        // Kestrel checked the certificate, expiry included, at the handshake. An HTTP/2 connection outlives a short-lived
-        // certificate, so here the chain is checked against today's bundle (a dropped root stops its old connections)
-        // as of the middle of the certificate's life, not now.
-        var certificate = http.Connection.ClientCertificate;
-        var id = certificate is null ? null
-            : mtls.Runtime.Bundle.Verify(certificate, null, certificate.NotBefore + (certificate.NotAfter - certificate.NotBefore) / 2);
+        // Kestrel checked the certificate, expiry included, at the handshake; see IdentityOfConnection for the rest.
+        var id = http.Connection.ClientCertificate is { } certificate ? mtls.Runtime.IdentityOfConnection(certificate) : null;
         // A silo (grain) is not an app: it has no app id for access control to match.
         var caller = id is null || id.IsSilo ? new CallerIdentity("", null, null) : new CallerIdentity(id.AppId, id.Namespace, id.TrustDomain);
         headers.Remove(InvocationHeaders.CallerAppId);
