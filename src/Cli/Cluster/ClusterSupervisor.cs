@@ -23,6 +23,10 @@ internal sealed record ClusterPlan(
 
     /// <summary>Flags every silo and gateway gets as given (<c>--config</c>, <c>--enable-mtls</c>, <c>--ca-path</c>).</summary>
     public IReadOnlyList<string> PassThrough { get; init; } = [];
+
+    /// <summary>The children's mTLS: the flag as given (null: on when the CA exists) and the CA folder.</summary>
+    public bool? EnableMtls { get; init; }
+    public string? CaFolder { get; init; }
 }
 
 /// <summary>

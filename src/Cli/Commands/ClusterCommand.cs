@@ -147,6 +147,8 @@ internal static class ClusterCommand
         var plan = new ClusterPlan(clusterId, store, connection, silos, gateways, resources, httpBase, grpcBase, logLevel, timeout, SelfCommand())
         {
             PassThrough = MtlsPassThrough(cl),
+            EnableMtls = cl.Has("enable-mtls") ? cl.GetBool("enable-mtls") : null,
+            CaFolder = cl.Get("ca-path") is { Length: > 0 } caPath ? Path.GetFullPath(caPath) : null,
         };
 
         using var stop = new CancellationTokenSource();

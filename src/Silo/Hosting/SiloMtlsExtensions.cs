@@ -26,19 +26,19 @@ public static class SiloMtlsExtensions
     /// For an Orleans client of your own (not an <c>actorrt gateway</c>) calling into a cluster of <c>actorrt</c> processes:
     /// when the home folder has a CA, the client presents a certificate for <paramref name="appId"/> and checks the silos'.
     /// </summary>
-    public static IClientBuilder UseActorRuntimeMtlsIfConfigured(this IClientBuilder client, string appId, bool? enable = null)
+    public static IClientBuilder UseActorRuntimeMtlsIfConfigured(this IClientBuilder client, string appId, bool? enable = null, string? caFolder = null)
     {
-        if (FromHome(new ActorRuntimeSiloOptions { EnableMtls = enable }) is not { } mtls) return client;
+        if (FromHome(new ActorRuntimeSiloOptions { EnableMtls = enable }, caFolder) is not { } mtls) return client;
         var peer = new PeerTls(mtls, mtls.IdentityFor(mtls.AppId(Environment.GetEnvironmentVariable("NAMESPACE"), appId)));
         client.Services.AddSingleton(mtls);
         return client.UseTls(o => Configure(o, peer));
     }
 
     /// <summary>The home folder's CA when mTLS is not turned off and there is one (see <see cref="ActorRuntimeSiloOptions.EnableMtls"/>).</summary>
-    internal static MtlsRuntime? FromHome(ActorRuntimeSiloOptions options)
+    internal static MtlsRuntime? FromHome(ActorRuntimeSiloOptions options, string? caFolder = null)
     {
         if (options.EnableMtls == false || options.Cluster == ClusterMode.InProcess) return null;
-        var files = CaFiles.InHome(Components.Loading.ActorRuntimeHome.Resolve());
+        var files = caFolder is not null ? new CaFiles(caFolder) : CaFiles.InHome(Components.Loading.ActorRuntimeHome.Resolve());
         if (!files.Exists)
         {
             if (options.EnableMtls == true) throw new InvalidOperationException($"mTLS is on but there is no certificate authority in {files.Folder} (run 'actorrt ca init')");
