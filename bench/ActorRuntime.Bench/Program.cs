@@ -14,7 +14,8 @@ try
         "cron" => await CronScenario.RunAsync(options),
         "metrics" => await MetricsScenario.RunAsync(options),
         "tracing" => await TracingScenario.RunAsync(options),
-        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state, cluster, invoke, actors, pubsub, bindings, cron, metrics, tracing)"),
+        "mtls" => await MtlsScenario.RunAsync(options),
+        _ => throw new ArgumentException($"unknown scenario '{options.Scenario}' (known: state, cluster, invoke, actors, pubsub, bindings, cron, metrics, tracing, mtls)"),
     };
 }
 catch (HelpRequested)

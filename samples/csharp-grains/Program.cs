@@ -56,6 +56,7 @@ static async Task<int> CallAsync(string key, string[] rest)
         : (settings.ClusterId, settings.ClusterId);
     builder.UseOrleansClient(client => client
         .UseStaticClustering(new IPEndPoint(IPAddress.Loopback, settings.GatewayPort))
+        .UseActorRuntimeMtlsIfConfigured("csharp-grains-call") // the cluster's mTLS, when its home has a CA
         .Configure<ClusterOptions>(c =>
         {
             c.ClusterId = clusterId;

@@ -12,6 +12,7 @@ try
         "db" => await DbCommand.ExecuteAsync(args[1..]),
         "gateway" => await GatewayCommand.ExecuteAsync(args[1..]),
         "cluster" => await ClusterCommand.ExecuteAsync(args[1..]),
+        "ca" => CaCommand.Execute(args[1..]),
         null or "help" or "--help" or "-h" => PrintUsage(),
         var other => throw new UsageException($"unknown command '{other}'"),
     };

@@ -1,3 +1,4 @@
+using ActorRuntime.Silo.Hosting;
 using ActorRuntime.Silo.Clustering;
 using Orleans.Configuration;
 using Orleans.Runtime;
@@ -21,6 +22,8 @@ internal static class ClusterMembershipProbe
             if (plan.Store == ClusterStore.PostgreSql) client.UsePostgresClustering(plan.ConnectionString);
             else client.UseRedisClustering(plan.ConnectionString);
             client.Configure<ClusterOptions>(o => { o.ClusterId = plan.ClusterId; o.ServiceId = "actorrt"; });
+            // The silos speak mTLS whenever their CA says so; the probe is one more client of theirs.
+            client.UseActorRuntimeMtlsIfConfigured("actorrt-cluster-probe", plan.EnableMtls, plan.CaFolder);
             client.UseConnectionRetryFilter((_, token) => Task.Delay(250, token).ContinueWith(t => !t.IsCanceled, TaskScheduler.Default));
         });
         using var host = builder.Build();

@@ -21,6 +21,13 @@ internal sealed record ClusterPlan(
     IReadOnlyList<string> Self)
 {
     public string StoreName => Store == ClusterStore.PostgreSql ? "postgresql" : "redis";
+
+    /// <summary>Flags every silo and gateway gets as given (<c>--config</c>, <c>--enable-mtls</c>, <c>--ca-path</c>).</summary>
+    public IReadOnlyList<string> PassThrough { get; init; } = [];
+
+    /// <summary>The children's mTLS: the flag as given (null: on when the CA exists) and the CA folder.</summary>
+    public bool? EnableMtls { get; init; }
+    public string? CaFolder { get; init; }
 }
 
 /// <summary>
@@ -158,6 +165,7 @@ internal sealed class ClusterSupervisor : IAsyncDisposable
             : new List<string> { "gateway", "--app-id", m.AppId!, "--dapr-http-port", m.PortA.ToString(inv), "--dapr-grpc-port", m.PortB.ToString(inv) };
         args.AddRange(["--cluster", _plan.StoreName, "--connection-string", _plan.ConnectionString, "--cluster-id", _plan.ClusterId, "--log-level", _plan.LogLevel]);
         foreach (var path in _plan.ResourcesPaths) args.AddRange(["--resources-path", path]);
+        args.AddRange(_plan.PassThrough);
         return args;
     }
 

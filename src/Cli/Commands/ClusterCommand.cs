@@ -26,6 +26,7 @@ internal static class ClusterCommand
         new("dapr-grpc-port", "gRPC port of the first gateway, likewise (default 50001; 0: free ports)", false, "G"),
         new("log-level", "debug, info, warn or error, for every process (default info)"),
         new("timeout", "Seconds to wait for every gateway to report healthy (default 120)"),
+        .. MtlsFlags.All,
         new("help", "Show this help", true, "h"),
     ];
 
@@ -66,6 +67,25 @@ internal static class ClusterCommand
             Ctrl+C / SIGTERM stops gateways first, then silos gracefully. The connection string may also come from
             {ConnectionEnvVar}. 'actorrt cluster up --help' lists every flag.
             """);
+    }
+
+    /// <summary>
+    /// The mTLS flags for every child. <c>--enable-mtls</c> creates the CA when there is none, so the children (which
+    /// only use a CA, never create one) all find the same one.
+    /// </summary>
+    private static List<string> MtlsPassThrough(CommandLine cl)
+    {
+        var args = new List<string>();
+        var files = cl.Get("ca-path") is { Length: > 0 } path ? new Security.CaFiles(Path.GetFullPath(path)) : Security.CaFiles.InHome(ActorRuntimeHome.Resolve());
+        if (cl.Has("enable-mtls"))
+        {
+            var on = cl.GetBool("enable-mtls");
+            if (on && !files.Exists) Security.CertificateAuthority.LoadOrCreate(files, Security.CertificateAuthority.DefaultTrustDomain);
+            args.Add(on ? "--enable-mtls=true" : "--enable-mtls=false");
+        }
+        if (cl.Has("ca-path")) args.AddRange(["--ca-path", files.Folder]);
+        if (cl.Get("config") is { Length: > 0 } config) args.AddRange(["--config", Path.GetFullPath(config)]);
+        return args;
     }
 
     private static async Task<int> UpAsync(string[] args)
@@ -125,7 +145,12 @@ internal static class ClusterCommand
                 if (!Directory.Exists(r) && !File.Exists(r)) throw new UsageException($"--resources-path {r} does not exist");
         }
 
-        var plan = new ClusterPlan(clusterId, store, connection, silos, gateways, resources, httpBase, grpcBase, logLevel, timeout, SelfCommand());
+        var plan = new ClusterPlan(clusterId, store, connection, silos, gateways, resources, httpBase, grpcBase, logLevel, timeout, SelfCommand())
+        {
+            PassThrough = MtlsPassThrough(cl),
+            EnableMtls = cl.Has("enable-mtls") ? cl.GetBool("enable-mtls") : null,
+            CaFolder = cl.Get("ca-path") is { Length: > 0 } caPath ? Path.GetFullPath(caPath) : null,
+        };
 
         using var stop = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });

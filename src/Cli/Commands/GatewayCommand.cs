@@ -43,6 +43,7 @@ internal static class GatewayCommand
         run = run with { ClusterSecret = ClusterSecrets.Resolve(mode, connection, clusterId, home, cl.Get("cluster-secret-file")) };
         var resources = run.ResourcesPaths.Count > 0 ? run.ResourcesPaths : [EmbeddedDefaults.EnsureDefaultComponentsIn(home)];
         run = run with { ResourcesPaths = resources }; // Resiliency and Subscription files come from the same folders
+        run = run with { Mtls = MtlsFlags.Resolve(cl, run.ConfigFile, home, createCa: false) };
         var components = ResourceLoader.LoadComponents(resources, run.AppId);
         var taken = new HashSet<int>();
         var http = run.HttpPort ?? PortPicker.PreferredOrFree(3500, taken);
@@ -73,13 +74,14 @@ internal static class GatewayCommand
                         throw new UsageException("actorrt gateway needs a shared cluster: localhost, postgresql or redis");
                 }
                 client.UseActorRuntimeGatewayClient();
+                if (GatewayHost.PeerFor(run) is { } peer) client.UseActorRuntimeMtls(peer);
             });
             // The gateway process's own Prometheus endpoint, as each daprd has one.
             ObservabilityHosting.AddMetrics(builder.Services, run.EnableMetrics, run.MetricsPort, run.ListenAddress, run.ConfigFile);
         }, connectComponents: false);
         var readiness = app.Services.GetRequiredService<RuntimeReadiness>();
         app.Lifetime.ApplicationStarted.Register(() => readiness.ClusterReady = true);
-        Console.WriteLine($"ℹ️  Gateway for app id '{run.AppId}': HTTP port {http}, gRPC port {grpc}, {mode.ToString().ToLowerInvariant()} cluster");
+        Console.WriteLine($"ℹ️  Gateway for app id '{run.AppId}': HTTP port {http}, gRPC port {grpc}, {mode.ToString().ToLowerInvariant()} cluster{(run.Mtls is null ? "" : ", mTLS on")}");
         await app.RunAsync();
         return 0;
     }

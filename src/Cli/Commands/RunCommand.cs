@@ -34,7 +34,9 @@ internal static class RunCommand
         var logs = multi
             ? apps.Select(a => AppLogs.ForRunFile(a.AppId, a.WorkingDirectory ?? Environment.CurrentDirectory, a.AppLogDestination, a.DaprdLogDestination, a.Command.Count > 0, now)).ToList()
             : [AppLogs.ToConsole()];
-        var options = apps.Select((a, i) => a with { RuntimeLog = logs[i].Runtime }).ToList();
+        // One process, one CA: the silo and every gateway of the run share the mTLS state (created on first use).
+        var mtls = MtlsFlags.Resolve(cl, apps[0].ConfigFile, Components.Loading.ActorRuntimeHome.Resolve(), createCa: true);
+        var options = apps.Select((a, i) => a with { RuntimeLog = logs[i].Runtime, Mtls = mtls }).ToList();
         var running = new ChildProcess?[options.Count];
         using var signals = new StopSignals(() =>
         {

@@ -34,6 +34,8 @@ public static class RunFlags
         new("dapr-api-token-file", "A file holding the API token callers must send (instead of DAPR_API_TOKEN; also DAPR_API_TOKEN_FILE)"),
         new("app-api-token-file", "A file holding the token sent to the app (instead of APP_API_TOKEN; also APP_API_TOKEN_FILE)"),
         new("run-file", "A multi-app run file (dapr.yaml) or its folder", false, "f"),
+        new("enable-mtls", "Mutual TLS between runtime processes (--enable-mtls=false turns it off; default: on for run, on for gateway when a CA exists)", true),
+        new("ca-path", "The certificate authority folder (default ~/.actorrt/ca, see 'actorrt ca init')"),
         new("help", "Show this help", true, "h"),
     ];
 

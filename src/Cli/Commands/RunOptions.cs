@@ -56,6 +56,8 @@ public sealed record RunOptions
     /// <summary>The cluster secret behind the internal-port credential (see <c>ClusterSecrets</c>); null: a random one.</summary>
     public byte[]? ClusterSecret { get; init; }
     public IReadOnlyList<string> Command { get; init; } = [];
+    /// <summary>This process's mTLS state (CA, trust bundle, certificates); null runs the internal links in plaintext.</summary>
+    public Security.MtlsRuntime? Mtls { get; init; }
     public string? WorkingDirectory { get; init; }
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }

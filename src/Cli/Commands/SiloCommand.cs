@@ -15,6 +15,7 @@ internal static class SiloCommand
     private static readonly IReadOnlyList<FlagSpec> Flags =
     [
         .. ClusterFlags.All,
+        .. MtlsFlags.All,
         new("silo-port", "Silo-to-silo port (default 11111; 0 picks a free one)"),
         new("gateway-port", "Port for gateways, the cluster clients (default 30000; 0 picks a free one)"),
         new("advertised-address", "IP address other silos use to reach this one (default 127.0.0.1)"),
@@ -56,6 +57,7 @@ internal static class SiloCommand
             throw new UsageException(problem);
         options.ClusterSecret ??= ClusterSecrets.Resolve(options.Cluster, options.ConnectionString, options.ClusterId, home, cl.Get("cluster-secret-file"));
 
+        var mtls = MtlsFlags.Resolve(cl, cl.Get("config"), home, createCa: false);
         var catalog = new ComponentCatalog();
         builder.Services.AddComponentCatalog(catalog);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -77,10 +79,12 @@ internal static class SiloCommand
             o.RemindersDatabase = options.RemindersDatabase;
             o.MinimumReminderPeriod = options.MinimumReminderPeriod;
             o.Components = definitions;
+            o.Mtls = mtls;
+            o.EnableMtls = mtls is not null;
             ObservabilityHosting.AddDashboard(silo, dashboardPort);
         }));
         using var host = build();
-        Console.WriteLine($"ℹ️  Silo joining the {options.Cluster.ToString().ToLowerInvariant()} cluster '{options.ClusterId}' with {definitions.Count} component(s)");
+        Console.WriteLine($"ℹ️  Silo joining the {options.Cluster.ToString().ToLowerInvariant()} cluster '{options.ClusterId}' with {definitions.Count} component(s){(mtls is null ? "" : $", mTLS on (trust domain {mtls.TrustDomain})")}");
         if (dashboardPort is { } dp) Console.WriteLine($"ℹ️  Orleans dashboard: {ObservabilityHosting.DashboardUrl(dp)}");
         await host.RunAsync();
         await catalog.DisposeAsync();

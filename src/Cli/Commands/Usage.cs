@@ -16,6 +16,7 @@ internal static class Usage
               actorrt gateway --app-id <id> [flags]       run an app's gateway as a client of a cluster
               actorrt db init --store postgresql ...      create the cluster's tables ahead of time
               actorrt cluster up|down|list [flags]        run silos and gateways as local processes (see 'cluster --help')
+              actorrt ca init|rotate-root|show [flags]    the certificate authority for mTLS (see 'ca --help')
 
             'actorrt run --help' lists the run flags.
             """);

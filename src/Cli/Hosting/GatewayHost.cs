@@ -40,6 +40,7 @@ internal static class GatewayHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "actorrt-gateway-" + run.AppId });
         // A gateway that connects no components fronts a cluster of its own silos (actorrt gateway): a cluster member.
         RuntimeLogging.Configure(builder.Logging, run.LogLevel, run.RuntimeLog, clusterMember: !connectComponents, json: run.LogAsJson, appId: run.AppId);
+        if (PeerFor(run) is { } peer) builder.Services.AddSingleton(peer);
         connectCluster(builder);
         builder.Services.AddComponentCatalog(catalog);
         builder.Services.AddAppComponents(components, connectComponents);
@@ -77,17 +78,28 @@ internal static class GatewayHost
             Listen(k, run.ListenAddress, httpPort, HttpProtocols.Http1);
             Listen(k, run.ListenAddress, grpcPort, HttpProtocols.Http2);
             // Gateway-to-gateway calls: HTTP/2 cleartext, reachable where other gateways run.
-            Listen(k, run.ListenAddress is "localhost" or "" ? "127.0.0.1" : run.ListenAddress, internalPort, HttpProtocols.Http2);
+            // With mTLS: TLS with a client certificate from the trust bundle required (GatewayMtlsExtensions).
+            Listen(k, run.ListenAddress is "localhost" or "" ? "127.0.0.1" : run.ListenAddress, internalPort, HttpProtocols.Http2, PeerFor(run));
         });
         var app = builder.Build();
         app.UseActorRuntimeGateway();
         return app;
     }
 
-    private static void Listen(KestrelServerOptions k, string address, int port, HttpProtocols protocols)
+    /// <summary>The identity this app's gateway speaks as to other runtime processes (<c>spiffe://td/ns/{ns}/{app}</c>), or null without mTLS.</summary>
+    public static Security.PeerTls? PeerFor(RunOptions run) => run.Mtls is { } m
+        ? new Security.PeerTls(m, m.IdentityFor(m.AppId(Environment.GetEnvironmentVariable("NAMESPACE"), run.AppId)))
+        : null;
+
+    private static void Listen(KestrelServerOptions k, string address, int port, HttpProtocols protocols, Security.PeerTls? mtls = null)
     {
-        if (address is "localhost" or "") k.ListenLocalhost(port, l => l.Protocols = protocols);
-        else if (System.Net.IPAddress.TryParse(address, out var ip)) k.Listen(ip, port, l => l.Protocols = protocols);
+        void Configure(ListenOptions l)
+        {
+            l.Protocols = protocols;
+            if (mtls is not null) l.UseActorRuntimeMtls(mtls);
+        }
+        if (address is "localhost" or "") k.ListenLocalhost(port, Configure);
+        else if (System.Net.IPAddress.TryParse(address, out var ip)) k.Listen(ip, port, Configure);
         else throw new Commands.UsageException($"--dapr-listen-addresses must be localhost or an IP address, not '{address}'");
     }
 }

@@ -77,6 +77,8 @@ internal sealed class StandaloneRuntime : IAsyncDisposable
             o.ClusterSecret = secret;
             o.Components = [.. components.SelectMany(c => c).DistinctBy(d => d.InstanceId)];
             ObservabilityHosting.AddDashboard(silo, first.DashboardPort);
+            o.Mtls = apps[0].Mtls;
+            o.EnableMtls = apps[0].Mtls is not null;
         }));
         var siloHost = build();
         var runtime = new StandaloneRuntime(siloHost, apps, components, catalog);

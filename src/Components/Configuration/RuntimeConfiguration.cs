@@ -18,6 +18,9 @@ public sealed record RuntimeConfiguration
     /// <summary><c>spec.accessControl</c>, or null when absent (then every caller is allowed).</summary>
     public AccessControlSpec? AccessControl { get; init; }
 
+    /// <summary><c>spec.mtls</c>, or null when absent.</summary>
+    public MtlsSpec? Mtls { get; init; }
+
     public IReadOnlyList<FeatureFlag> Features { get; init; } = [];
 
     /// <summary><c>spec.tracing.samplingRate</c> as written (a number between 0 and 1), or null.</summary>

@@ -8,7 +8,7 @@ namespace ActorRuntime.Components.Configuration;
 /// Reads the <c>--config</c> file (a Dapr <c>kind: Configuration</c>, <c>apiVersion: dapr.io/v1alpha1</c>).
 /// daprd ignores bad values or treats them as deny at call time; here every mistake is a startup error naming
 /// the file and field, because a silently wrong access policy is a security problem. Sections this runtime
-/// does not model (metric, mtls, nameResolution, ...) are ignored.
+/// does not model (metric, nameResolution, ...) are ignored.
 /// </summary>
 public static class RuntimeConfigurationLoader
 {
@@ -47,6 +47,7 @@ public static class RuntimeConfigurationLoader
             Name = doc.Name,
             SourceFile = y.File,
             AccessControl = ParseAccessControl(y, spec),
+            Mtls = ParseMtls(y, spec),
             Features = ParseFeatures(y, spec),
             TracingSamplingRate = ParseSamplingRate(y, spec),
             Tracing = TracingSpecParser.Parse(y, spec),
@@ -57,6 +58,23 @@ public static class RuntimeConfigurationLoader
             SecretScopes = ParseSecretScopes(y, spec),
             Metrics = ParseMetrics(y, spec),
         };
+    }
+
+    private static MtlsSpec? ParseMtls(ConfigurationYaml y, YamlMappingNode spec)
+    {
+        var m = y.Mapping(spec, "mtls", "spec.mtls");
+        if (m is null) return null;
+        return new MtlsSpec(y.Bool(m, "enabled", "spec.mtls.enabled"),
+            Duration(y, m, "workloadCertTTL"), Duration(y, m, "allowedClockSkew"));
+
+        static TimeSpan? Duration(ConfigurationYaml y, YamlMappingNode m, string key)
+        {
+            var text = y.String(m, key, "spec.mtls." + key);
+            if (text is null) return null;
+            if (!Model.Durations.TryParse(text, out var value) || value < TimeSpan.Zero)
+                throw y.Error("spec.mtls." + key, $"'{text}' is not a duration such as 24h or 15m");
+            return value;
+        }
     }
 
     private static AccessControlSpec? ParseAccessControl(ConfigurationYaml y, YamlMappingNode spec)

@@ -18,7 +18,15 @@ public static class RuntimeHttp
                 or System.Net.Sockets.SocketError.HostUnreachable or System.Net.Sockets.SocketError.NetworkUnreachable or System.Net.Sockets.SocketError.TimedOut });
 
     /// <summary>A pooled handler for calls between runtime processes and to apps: no proxy, redirects, cookies, decompression, and trace headers only from <see cref="OutboundTracePropagator"/>.</summary>
-    public static SocketsHttpHandler CreateHandler(bool trustAnyCertificate = false) => new()
+    public static SocketsHttpHandler CreateHandler(bool trustAnyCertificate = false) => CreateHandler(trustAnyCertificate, null);
+
+    /// <summary>
+    /// A handler for calls to other runtime processes' internal ports: with <paramref name="peer"/> (mTLS on) it presents
+    /// that workload certificate and accepts only peers whose certificate chains to the trust bundle.
+    /// </summary>
+    public static SocketsHttpHandler CreatePeerHandler(Security.PeerTls? peer) => CreateHandler(false, peer);
+
+    private static SocketsHttpHandler CreateHandler(bool trustAnyCertificate, Security.PeerTls? peer) => new()
     {
         UseProxy = false,
         AllowAutoRedirect = false,
@@ -28,7 +36,7 @@ public static class RuntimeHttp
         EnableMultipleHttp2Connections = true,
         ConnectTimeout = TimeSpan.FromSeconds(5),
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-        SslOptions = trustAnyCertificate
+        SslOptions = peer is not null ? peer.ClientOptions() : trustAnyCertificate
             ? new System.Net.Security.SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => true }
             : new(),
     };

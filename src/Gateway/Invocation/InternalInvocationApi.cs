@@ -11,7 +11,7 @@ namespace ActorRuntime.Gateway.Invocation;
 
 /// <summary>
 /// The callee's side, on the internal port: checks access control (<c>spec.accessControl</c> of this app's
-/// Configuration) and hands the call to the app channel. Errors made here, not by the app, are marked
+/// Configuration) on the caller's identity (<see cref="CallerIdentity"/>) and hands the call to the app channel. Errors made here, not by the app, are marked
 /// <see cref="InvocationHeaders.GatewayError"/> so the caller's gateway can tell them apart.
 /// </summary>
 public static class InternalInvocationApi
@@ -37,13 +37,13 @@ public static class InternalInvocationApi
             await WriteGatewayErrorAsync(http, DaprErrors.DirectInvoke(appId, "the app is not ready or not healthy", 503, global::Grpc.Core.StatusCode.Unavailable));
             return;
         }
-        var caller = http.Request.Headers[InvocationHeaders.CallerAppId].ToString();
+        var caller = CallerIdentity.Resolve(http); // from the verified certificate with mTLS on, never from a header then
         var q = method.IndexOf('?');
         var operation = q >= 0 ? method[..q] : method;
-        var decision = acl.Check(caller, http.Request.Headers[InvocationHeaders.CallerNamespace].ToString() is { Length: > 0 } ns ? ns : null, null, http.Request.Method, operation);
+        var decision = acl.Check(caller.AppId, caller.Namespace, caller.TrustDomain, http.Request.Method, operation);
         if (!decision.Allowed)
         {
-            await WriteGatewayErrorAsync(http, DaprErrors.AccessDenied(appId, caller, operation, http.Request.Method));
+            await WriteGatewayErrorAsync(http, DaprErrors.AccessDenied(appId, caller.AppId, operation, http.Request.Method));
             return;
         }
         await ForwardToAppAsync(http, channel, method, appId);

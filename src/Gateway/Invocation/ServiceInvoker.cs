@@ -15,11 +15,11 @@ namespace ActorRuntime.Gateway.Invocation;
 /// </summary>
 public sealed partial class ServiceInvoker(
     AppInstanceResolver resolver, LocalAppInstance local, IOptions<GatewayOptions> options, Grains.Security.ClusterCredential credential,
-    ILogger<ServiceInvoker> logger) : IDisposable
+    ILogger<ServiceInvoker> logger, Security.PeerTls? mtls = null) : IDisposable
 {
     private const int ConnectAttempts = 3;
     private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
-    private readonly HttpMessageInvoker _peers = new(HttpAppChannel.CreateHandler());
+    private readonly HttpMessageInvoker _peers = new(Components.Http.RuntimeHttp.CreatePeerHandler(mtls)); // presents our workload certificate with mTLS on
     private readonly GatewayOptions _options = options.Value;
 
     /// <summary>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace ActorRuntime.Gateway.NameResolution;
 
 /// <summary>This gateway's own app instance as the directory shows it; actor types are added once the app has said which it hosts.</summary>
-public sealed class LocalAppInstance(IOptions<GatewayOptions> options, Hosting.GatewayEndpoints endpoints)
+public sealed class LocalAppInstance(IOptions<GatewayOptions> options, Hosting.GatewayEndpoints endpoints, Security.PeerTls? mtls = null)
 {
     private readonly GatewayOptions _options = options.Value;
     private volatile AppInstance? _current;
@@ -27,7 +27,7 @@ public sealed class LocalAppInstance(IOptions<GatewayOptions> options, Hosting.G
     private AppInstance Create()
     {
         var instance = new AppInstance(InstanceId, _options.AppId, Namespace,
-            $"http://{_options.AdvertisedHost}:{endpoints.InternalPort}", _actorTypes, _actorConfig);
+            $"{(mtls is null ? "http" : "https")}://{_options.AdvertisedHost}:{endpoints.InternalPort}", _actorTypes, _actorConfig);
         if (endpoints.InternalPortKnown) _current = instance;
         return instance;
     }

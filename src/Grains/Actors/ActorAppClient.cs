@@ -7,14 +7,14 @@ namespace ActorRuntime.Grains.Actors;
 /// passes it to the app as Dapr would (<c>PUT /actors/{type}/{id}/method/...</c>, <c>DELETE /actors/{type}/{id}</c>).
 /// Each call carries the cluster's <see cref="Security.ClusterCredential"/>, which the internal port requires.
 /// </summary>
-public sealed class ActorAppClient(Security.ClusterCredential? credential = null) : IDisposable
+public sealed class ActorAppClient(Security.ClusterCredential? credential = null, ActorRuntime.Security.PeerTls? peer = null) : IDisposable
 {
     private readonly Security.ClusterCredential _credential = credential ?? Security.ClusterCredential.ProcessDefault;
 
     /// <summary>Path prefix of actor calls on a gateway's internal port.</summary>
     public const string InternalPrefix = "/_actorrt/actors/";
 
-    private readonly HttpMessageInvoker _http = new(Components.Http.RuntimeHttp.CreateHandler());
+    private readonly HttpMessageInvoker _http = new(Components.Http.RuntimeHttp.CreatePeerHandler(peer));
 
     public Task<ActorAnswer> SendAsync(Directory.AppInstance host, HttpMethod method, string actorType, string actorId, string path,
         byte[]? body, string? contentType, IEnumerable<KeyValuePair<string, string>> headers, CancellationToken cancellationToken) =>

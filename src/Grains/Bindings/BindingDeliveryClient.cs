@@ -12,13 +12,13 @@ namespace ActorRuntime.Grains.Bindings;
 /// with the event as JSON (<see cref="Wire"/>), answered 200 once the app acknowledged it, carrying the cluster's
 /// <see cref="Security.ClusterCredential"/> (the internal port refuses a call without it).
 /// </summary>
-public sealed class BindingDeliveryClient(Security.ClusterCredential? credential = null) : IDisposable
+public sealed class BindingDeliveryClient(Security.ClusterCredential? credential = null, ActorRuntime.Security.PeerTls? peer = null) : IDisposable
 {
     private readonly Security.ClusterCredential _credential = credential ?? Security.ClusterCredential.ProcessDefault;
     public const string InternalPrefix = "/_actorrt/bindings/";
 
     private static readonly ConcurrentDictionary<string, IBindingDeliveryChannel> Local = new(StringComparer.Ordinal);
-    private readonly HttpMessageInvoker _http = new(Components.Http.RuntimeHttp.CreateHandler());
+    private readonly HttpMessageInvoker _http = new(Components.Http.RuntimeHttp.CreatePeerHandler(peer)); // presents the workload certificate with mTLS on
 
     public static void Register(string instanceId, IBindingDeliveryChannel channel) => Local[instanceId] = channel;
 

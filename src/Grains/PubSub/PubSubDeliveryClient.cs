@@ -9,7 +9,7 @@ namespace ActorRuntime.Grains.PubSub;
 /// (<see cref="Register"/>), else an HTTP/2 POST to its internal port at <see cref="InternalPrefix"/><c>{pubsub}/{topic}</c>,
 /// answered with the outcome's name, carrying the cluster's <see cref="Security.ClusterCredential"/>.
 /// </summary>
-public sealed class PubSubDeliveryClient(Security.ClusterCredential? credential = null) : IDisposable
+public sealed class PubSubDeliveryClient(Security.ClusterCredential? credential = null, ActorRuntime.Security.PeerTls? peer = null) : IDisposable
 {
     private readonly Security.ClusterCredential _credential = credential ?? Security.ClusterCredential.ProcessDefault;
 
@@ -20,7 +20,7 @@ public sealed class PubSubDeliveryClient(Security.ClusterCredential? credential 
     public const string InstanceHeader = "x-actorrt-pubsub-instance";
 
     private static readonly ConcurrentDictionary<string, IPubSubDeliveryChannel> Local = new(StringComparer.Ordinal);
-    private readonly HttpMessageInvoker _http = new(Components.Http.RuntimeHttp.CreateHandler());
+    private readonly HttpMessageInvoker _http = new(Components.Http.RuntimeHttp.CreatePeerHandler(peer));
 
     public static void Register(string instanceId, IPubSubDeliveryChannel channel) => Local[instanceId] = channel;
 
@@ -64,6 +64,7 @@ public sealed class PubSubDeliveryClient(Security.ClusterCredential? credential 
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation(InstanceHeader, to.InstanceId);
+        _credential.Stamp(request);
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw new HttpRequestException($"instance {to.InstanceId} answered {(int)response.StatusCode}");
         var names = await System.Text.Json.JsonSerializer.DeserializeAsync<string[]>(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),

@@ -128,6 +128,16 @@ public sealed class ActorRuntimeSiloOptions : IValidatableObject
     /// <summary>Folders of component files to load when <see cref="Components"/> is not given.</summary>
     public IReadOnlyList<string>? ResourcesPaths { get; set; }
 
+    /// <summary>mTLS on the silo and client ports and on grains' calls to gateways, with this process's CA state.</summary>
+    public Security.MtlsRuntime? Mtls { get; set; }
+
+    /// <summary>
+    /// Whether to use mTLS when <see cref="Mtls"/> is not given: null (default) turns it on when the home folder has a CA
+    /// (<c>actorrt run</c> creates one), so a silo of your own joins a cluster of <c>actorrt</c> processes as they do;
+    /// false keeps the silo in plaintext.
+    /// </summary>
+    public bool? EnableMtls { get; set; }
+
     /// <summary>The reminder store in effect (<see cref="Reminders"/>, or the cluster's default).</summary>
     public ReminderStorageKind EffectiveReminders => Reminders ?? Cluster switch
     {

@@ -47,6 +47,7 @@ public static class SiloBuilderExtensions
                 break;
         }
         silo.AddActivityPropagation(); // grain calls join the caller's trace (spans only when a tracer listens)
+        if ((options.Mtls ?? SiloMtlsExtensions.FromHome(options)) is { } mtls) silo.UseActorRuntimeMtls(mtls);
         silo.Services.AddComponentCatalog();
         silo.Services.TryAddSingleton(TimeProvider.System);
         // Grains calling gateways' internal ports prove membership with the cluster credential (see ClusterCredential).

@@ -54,7 +54,8 @@ public sealed partial class LocalCluster : IAsyncDisposable
     /// <summary>The lines <c>cluster up</c> printed itself (processes, ports, exits), without the forwarded process output.</summary>
     public string SupervisorLines => string.Join('\n', _output.Where(l => !l.Contains("] == ", StringComparison.Ordinal)));
 
-    public static async Task<LocalCluster> StartAsync(string store, string connectionString, int silos, int gateways, string resourcesPath, string clusterId, string home)
+    public static async Task<LocalCluster> StartAsync(string store, string connectionString, int silos, int gateways, string resourcesPath, string clusterId, string home,
+        IReadOnlyList<string>? extraArgs = null)
     {
         var dll = await ActorRuntimeBinary.GetAsync();
         Directory.CreateDirectory(home);
@@ -63,7 +64,7 @@ public sealed partial class LocalCluster : IAsyncDisposable
             dll, "cluster", "up", "--store", store, "--connection-string", connectionString,
             "--silos", silos.ToString(inv), "--gateways", gateways.ToString(inv), "--cluster-id", clusterId,
             "--resources-path", resourcesPath, "--dapr-http-port", "0", "--dapr-grpc-port", "0",
-            "--timeout", ((int)StartTimeout.TotalSeconds - 10).ToString(inv),
+            "--timeout", ((int)StartTimeout.TotalSeconds - 10).ToString(inv), .. extraArgs ?? [],
         ]);
         psi.Environment["ACTORRT_HOME"] = home;
         psi.WorkingDirectory = home;

@@ -99,6 +99,15 @@ public class RuntimeConfigurationLoaderTests
     }
 
     [Fact]
+    public void Reads_spec_mtls_as_dapr_writes_it()
+    {
+        var c = Load(Header + "spec:\n  mtls:\n    enabled: true\n    workloadCertTTL: 30s\n    allowedClockSkew: 1m\n");
+        Assert.Equal(new MtlsSpec(true, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1)), c.Mtls);
+        Assert.Equal(new MtlsSpec(null, TimeSpan.FromHours(24), null), Load(Header + "spec:\n  mtls:\n    workloadCertTTL: 24h\n").Mtls);
+        Assert.Null(Load(Header + "spec: {}\n").Mtls);
+    }
+
+    [Fact]
     public void Defaults_when_sections_are_absent()
     {
         var c = Load(Header + "spec: {}\n");
@@ -159,6 +168,9 @@ public class RuntimeConfigurationLoaderTests
     [InlineData("secrets:\n    scopes:\n      - storeName: s\n        defaultAccess: sometimes", "spec.secrets.scopes[0].defaultAccess")]
     [InlineData("secrets:\n    scopes:\n      - storeName: s\n        allowedSecrets: a", "spec.secrets.scopes[0].allowedSecrets")]
     [InlineData("secrets:\n    scopes:\n      - defaultAccess: allow", "spec.secrets.scopes[0].storeName")]
+    [InlineData("mtls:\n    workloadCertTTL: a day", "spec.mtls.workloadCertTTL")]
+    [InlineData("mtls:\n    allowedClockSkew: -1m", "spec.mtls.allowedClockSkew")]
+    [InlineData("mtls:\n    enabled: maybe", "spec.mtls.enabled")]
     public void Invalid_values_name_the_field(string specBody, string field)
     {
         var e = Fails(Header + "spec:\n  " + specBody + "\n");
