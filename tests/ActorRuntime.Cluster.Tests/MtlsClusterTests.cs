@@ -55,7 +55,7 @@ public sealed class MtlsClusterTests(ITestOutputHelper output)
             var stranger = TestCertificates.FromStranger("spiffe://public/ns/actorrt-system/silo");
             var expired = TestCertificates.FromCa(ca, "spiffe://public/ns/default/probe", DateTimeOffset.UtcNow.AddMinutes(-30), DateTimeOffset.UtcNow.AddMinutes(-20));
             var ports = cluster.Silos.SelectMany(s => new[] { s.SiloPort!.Value, s.GatewayPort!.Value })
-                .Concat(cluster.Gateways.SelectMany(g => ListeningPorts.Of(g.Pid).Except([g.HttpPort!.Value, g.GrpcPort!.Value]))).ToList();
+                .Concat(await ListeningPorts.WithoutMetricsEndpointAsync(cluster.Gateways.SelectMany(g => ListeningPorts.Of(g.Pid).Except([g.HttpPort!.Value, g.GrpcPort!.Value])))).ToList();
             var problems = new List<string>();
             foreach (var port in ports)
             {

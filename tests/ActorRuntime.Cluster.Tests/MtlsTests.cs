@@ -50,7 +50,7 @@ public sealed class MtlsTests(ITestOutputHelper output) : IAsyncLifetime
         await WaitAsync(async () => (await client.GetAsync($"http://127.0.0.1:{http}/v1.0/healthz")).IsSuccessStatusCode, TimeSpan.FromSeconds(120), "the runtime did not start");
         Assert.True(File.Exists(Path.Combine(Ca, "issuer.key")), "actorrt run did not create the machine CA");
         if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(Ca, "issuer.key")));
-        var runtimePorts = ListeningPorts.Of(callee.Id).Except([http, grpc]).ToList();
+        var runtimePorts = await ListeningPorts.WithoutMetricsEndpointAsync(ListeningPorts.Of(callee.Id).Except([http, grpc]));
         output.WriteLine($"runtime ports: {string.Join(", ", runtimePorts)}");
         var internalPort = await FindInternalPortAsync(runtimePorts);
         Assert.True(runtimePorts.Count >= 2, "expected at least the internal port and the silo port");
@@ -125,7 +125,7 @@ public sealed class MtlsTests(ITestOutputHelper output) : IAsyncLifetime
         await WaitAsync(async () => (await http.GetAsync(invoke)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(120), "the caller never reached the callee");
 
         // The callee's runtime ports: everything it listens on but its API ports (internal port, silo port, client port).
-        var runtimePorts = ListeningPorts.Of(callee.Id).Except([calleeHttp, calleeGrpc]).ToList();
+        var runtimePorts = await ListeningPorts.WithoutMetricsEndpointAsync(ListeningPorts.Of(callee.Id).Except([calleeHttp, calleeGrpc]));
         output.WriteLine($"callee runtime ports: {string.Join(", ", runtimePorts)}");
         Assert.True(runtimePorts.Count >= 2, "expected at least the internal port and the silo port");
         var internalPort = await FindInternalPortAsync(runtimePorts);

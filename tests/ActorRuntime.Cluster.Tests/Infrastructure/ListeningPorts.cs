@@ -5,6 +5,27 @@ namespace ActorRuntime.Cluster.Tests.Infrastructure;
 /// <summary>The TCP ports a process listens on (Linux: its socket inodes matched against /proc/net/tcp{,6}).</summary>
 public static class ListeningPorts
 {
+    /// <summary>
+    /// <paramref name="ports"/> without the Prometheus endpoint: like daprd's metrics port it is plaintext by design
+    /// (scrapers do not hold workload certificates) and serves nothing but metrics.
+    /// </summary>
+    public static async Task<List<int>> WithoutMetricsEndpointAsync(IEnumerable<int> ports)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var kept = new List<int>();
+        foreach (var port in ports)
+        {
+            try
+            {
+                var body = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
+                if (body.Contains("# TYPE ", StringComparison.Ordinal)) continue;
+            }
+            catch (Exception) { } // not plaintext HTTP: a runtime port to probe
+            kept.Add(port);
+        }
+        return kept;
+    }
+
     public static IReadOnlySet<int> Of(int pid)
     {
         var inodes = new HashSet<string>(StringComparer.Ordinal);

@@ -22,7 +22,8 @@ public sealed class RuntimeSecurityTests
         await using var runtime = await RuntimeProcess.StartAsync(sandbox, new RuntimeStartOptions
         {
             Environment = new Dictionary<string, string> { ["DAPR_API_TOKEN"] = token },
-            ExtraArguments = ["--dapr-internal-grpc-port", internalPort.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            // The credential guards the internal port of clusters without mTLS (with mTLS a plaintext call cannot even connect).
+            ExtraArguments = ["--dapr-internal-grpc-port", internalPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--enable-mtls=false"],
         });
 
         using var peer = new HttpClient(new SocketsHttpHandler()) { Timeout = TimeSpan.FromSeconds(20) };

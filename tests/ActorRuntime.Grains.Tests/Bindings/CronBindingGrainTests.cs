@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Concurrent;
 using ActorRuntime.Components.Bindings;
 using ActorRuntime.Grains.Bindings;
@@ -21,6 +22,7 @@ public sealed class CronBindingGrainTests : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage("Default");
             silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton<BindingDeliveryClient>(); // what AddActorRuntimeSilo registers for cron grains
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
