@@ -43,12 +43,17 @@ public sealed class GrpcAppChannel : IAppChannel, IDisposable
         _appToken = o.AppApiToken;
         // Every AppCallback call (invocations, health checks) carries APP_API_TOKEN, whoever makes it.
         var invoker = _channel.CreateCallInvoker();
-        _callback = new AppCallbackClient(_appToken is null ? invoker : invoker.Intercept(WithAppToken));
+        Invoker = _appToken is null ? invoker : invoker.Intercept(WithAppToken);
+        _callback = new AppCallbackClient(Invoker);
         _limiter = new AppConcurrencyLimiter(o.AppMaxConcurrency);
     }
 
     public Uri BaseAddress { get; }
     public Version HttpVersion => System.Net.HttpVersion.Version20;
+
+    /// <summary>Calls into the app's gRPC server on the one channel, each carrying APP_API_TOKEN: what the pub/sub and
+    /// binding callbacks (<c>OnTopicEvent</c>, <c>OnBindingEvent</c>, ...) use.</summary>
+    public CallInvoker Invoker { get; }
 
     /// <summary>The app's AppCallback stubs (invocations, health checks; later subscriptions and bindings).</summary>
     public AppCallbackClient Callback => _callback;

@@ -1,11 +1,8 @@
 using ActorRuntime.Components.Bindings;
 using ActorRuntime.Gateway.AppChannel;
-using ActorRuntime.Gateway.Invocation;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Grpc.Net.Client;
-using Microsoft.Extensions.Options;
 using Callback = Dapr.AppCallback.Autogen.Grpc.v1;
 
 namespace ActorRuntime.Gateway.Bindings;
@@ -15,7 +12,7 @@ namespace ActorRuntime.Gateway.Bindings;
 /// <c>AppCallback.ListInputBindings</c>, events through <c>AppCallback.OnBindingEvent</c> (an answer is an
 /// acknowledgement, an error status a failure). <see cref="IsGrpcApp"/> is false for HTTP apps.
 /// </summary>
-public sealed class GrpcBindingEvents : IDisposable
+public sealed class GrpcBindingEvents
 {
     private const string Service = "dapr.proto.runtime.v1.AppCallback";
     private static readonly Method<Empty, Callback.ListInputBindingsResponse> ListMethod =
@@ -23,24 +20,12 @@ public sealed class GrpcBindingEvents : IDisposable
     private static readonly Method<Callback.BindingEventRequest, Callback.BindingEventResponse> OnBindingEventMethod =
         AppCallbackClient.Unary(Service, "OnBindingEvent", Callback.BindingEventRequest.Parser, Callback.BindingEventResponse.Parser);
 
-    private readonly GrpcChannel? _channel;
-    private readonly string? _appToken;
+    // The app channel's own gRPC channel and token interceptor: one connection pool and one place that adds APP_API_TOKEN.
+    private readonly CallInvoker? _app;
 
-    public GrpcBindingEvents(IOptions<GatewayOptions> options)
-    {
-        var o = options.Value;
-        _appToken = o.AppApiToken;
-        if (o.AppPort is null || o.AppProtocol is not ("grpc" or "grpcs")) return;
-        var tls = o.AppProtocol == "grpcs";
-        _channel = GrpcChannel.ForAddress($"{(tls ? "https" : "http")}://{o.AppChannelAddress}:{o.AppPort}", new GrpcChannelOptions
-        {
-            HttpHandler = HttpAppChannel.CreateHandler(trustAnyCertificate: tls),
-            MaxReceiveMessageSize = o.MaxRequestBodyMegabytes * 1024 * 1024,
-            MaxSendMessageSize = o.MaxRequestBodyMegabytes * 1024 * 1024,
-        });
-    }
+    public GrpcBindingEvents(IAppChannel channel) => _app = (channel as GrpcAppChannel)?.Invoker;
 
-    public bool IsGrpcApp => _channel is not null;
+    public bool IsGrpcApp => _app is not null;
 
     /// <summary>The input bindings the app takes; none when it does not implement the method.</summary>
     public async Task<IReadOnlySet<string>> ListAsync(CancellationToken ct)
@@ -64,14 +49,8 @@ public sealed class GrpcBindingEvents : IDisposable
         await Invoker.AsyncUnaryCall(OnBindingEventMethod, null, Options(ct), request);
     }
 
-    public void Dispose() => _channel?.Dispose();
 
-    private CallInvoker Invoker => (_channel ?? throw new InvalidOperationException("the app is not served over gRPC")).CreateCallInvoker();
+    private CallInvoker Invoker => _app ?? throw new InvalidOperationException("the app is not served over gRPC");
 
-    private CallOptions Options(CancellationToken ct)
-    {
-        var headers = new global::Grpc.Core.Metadata();
-        if (_appToken is not null) headers.Add(InvocationHeaders.ApiToken, _appToken);
-        return new CallOptions(headers, cancellationToken: ct);
-    }
+    private static CallOptions Options(CancellationToken ct) => new(cancellationToken: ct);
 }

@@ -163,4 +163,10 @@ internal static class CloudEventEnvelope
             return false;
         }
     }
+
+    /// <summary>True when the event's <c>expiration</c> (set from <c>ttlInSeconds</c>) is at or before <paramref name="now"/>.</summary>
+    internal static bool IsExpired(JsonElement cloudEvent, DateTimeOffset now) =>
+        cloudEvent.TryGetProperty("expiration", out var e) && e.ValueKind == JsonValueKind.String
+        && DateTimeOffset.TryParse(e.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+        && at <= now;
 }

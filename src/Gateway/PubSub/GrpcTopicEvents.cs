@@ -2,12 +2,9 @@ using System.Text;
 using System.Text.Json;
 using ActorRuntime.Components.PubSub.Subscriptions;
 using ActorRuntime.Gateway.AppChannel;
-using ActorRuntime.Gateway.Invocation;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Grpc.Net.Client;
-using Microsoft.Extensions.Options;
 using Callback = Dapr.AppCallback.Autogen.Grpc.v1;
 
 namespace ActorRuntime.Gateway.PubSub;
@@ -17,7 +14,7 @@ namespace ActorRuntime.Gateway.PubSub;
 /// <c>AppCallback.ListTopicSubscriptions</c>, events through <c>AppCallback.OnTopicEvent</c>, whose
 /// <c>TopicEventResponse.status</c> (SUCCESS, RETRY, DROP) is the reply. Null <see cref="IsGrpcApp"/> for HTTP apps.
 /// </summary>
-public sealed class GrpcTopicEvents : IDisposable
+public sealed class GrpcTopicEvents
 {
     private const string Service = "dapr.proto.runtime.v1.AppCallback";
     private static readonly Method<Empty, Callback.ListTopicSubscriptionsResponse> ListMethod =
@@ -29,24 +26,12 @@ public sealed class GrpcTopicEvents : IDisposable
     // CloudEvent attributes that have their own field in TopicEventRequest; the rest go to extensions.
     private static readonly HashSet<string> Fields = ["id", "source", "type", "specversion", "datacontenttype", "data", "data_base64", "topic", "pubsubname"];
 
-    private readonly GrpcChannel? _channel;
-    private readonly string? _appToken;
+    // The app channel's own gRPC channel and token interceptor: one connection pool and one place that adds APP_API_TOKEN.
+    private readonly CallInvoker? _app;
 
-    public GrpcTopicEvents(IOptions<GatewayOptions> options)
-    {
-        var o = options.Value;
-        _appToken = o.AppApiToken;
-        if (o.AppPort is null || o.AppProtocol is not ("grpc" or "grpcs")) return;
-        var tls = o.AppProtocol == "grpcs";
-        _channel = GrpcChannel.ForAddress($"{(tls ? "https" : "http")}://{o.AppChannelAddress}:{o.AppPort}", new GrpcChannelOptions
-        {
-            HttpHandler = HttpAppChannel.CreateHandler(trustAnyCertificate: tls),
-            MaxReceiveMessageSize = o.MaxRequestBodyMegabytes * 1024 * 1024,
-            MaxSendMessageSize = o.MaxRequestBodyMegabytes * 1024 * 1024,
-        });
-    }
+    public GrpcTopicEvents(IAppChannel channel) => _app = (channel as GrpcAppChannel)?.Invoker;
 
-    public bool IsGrpcApp => _channel is not null;
+    public bool IsGrpcApp => _app is not null;
 
     /// <summary>The app's subscriptions; none when it does not implement the method.</summary>
     public async Task<IReadOnlyList<Subscription>> ListAsync(CancellationToken ct)
@@ -149,16 +134,10 @@ public sealed class GrpcTopicEvents : IDisposable
             _ => Grains.PubSub.DeliveryOutcome.Retry,
         };
 
-    public void Dispose() => _channel?.Dispose();
 
-    private CallInvoker Invoker => (_channel ?? throw new InvalidOperationException("the app is not served over gRPC")).CreateCallInvoker();
+    private CallInvoker Invoker => _app ?? throw new InvalidOperationException("the app is not served over gRPC");
 
-    private CallOptions Options(CancellationToken ct)
-    {
-        var headers = new global::Grpc.Core.Metadata();
-        if (_appToken is not null) headers.Add(InvocationHeaders.ApiToken, _appToken);
-        return new CallOptions(headers, cancellationToken: ct);
-    }
+    private static CallOptions Options(CancellationToken ct) => new(cancellationToken: ct);
 
     /// <summary>The payload as the SDKs expect it: JSON data as its text, a string as its UTF-8 bytes, data_base64 decoded.</summary>
     private static byte[] Data(JsonElement ev)

@@ -132,10 +132,7 @@ public sealed partial class PubSubBulkDelivery(IAppChannel channel, GrpcTopicEve
         }
     }
 
-    private bool IsExpired(JsonElement root) =>
-        root.TryGetProperty("expiration", out var e) && e.ValueKind == JsonValueKind.String
-        && DateTimeOffset.TryParse(e.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
-        && at <= time.GetUtcNow();
+    private bool IsExpired(JsonElement root) => CloudEventEnvelope.IsExpired(root, time.GetUtcNow());
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pub/sub: bulk entry {Id} of topic {Topic} expired before delivery and is dropped")]
     private partial void LogExpired(string topic, string id);

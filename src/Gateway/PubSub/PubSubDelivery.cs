@@ -151,10 +151,7 @@ public sealed partial class PubSubDelivery(IAppChannel channel, GrpcTopicEvents 
         return CloudEventEnvelope.WrapRaw(data, topic, pubsubName);
     }
 
-    private bool IsExpired(JsonElement root) =>
-        root.TryGetProperty("expiration", out var e) && e.ValueKind == JsonValueKind.String
-        && DateTimeOffset.TryParse(e.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
-        && at <= time.GetUtcNow();
+    private bool IsExpired(JsonElement root) => CloudEventEnvelope.IsExpired(root, time.GetUtcNow());
 
     private static string Id(JsonElement root) => root.TryGetProperty("id", out var id) ? id.ToString() : "";
 
