@@ -79,6 +79,8 @@ public static class ActorRuntimeBinary
     }
 
     /// <summary>A <c>dotnet</c> start info with the given arguments, free of the MSBuild/VSTest variables <c>dotnet test</c> exports.</summary>
+    private static readonly string IsolatedHome = Directory.CreateTempSubdirectory("actorrt-test-home-").FullName;
+
     public static ProcessStartInfo Dotnet(IEnumerable<string> args)
     {
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } p && File.Exists(p) ? p : "dotnet";
@@ -91,6 +93,9 @@ public static class ActorRuntimeBinary
                 psi.Environment.Remove(name);
         }
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        // Never the user's own home: a CA there (made by `actorrt run`) would turn mTLS on for this process alone.
+        // Callers that share a home between processes set their sandbox's.
+        psi.Environment["ACTORRT_HOME"] = IsolatedHome;
         return psi;
     }
 
